@@ -1,0 +1,112 @@
+"""A site rendered from the theme, served over real HTTP on 127.0.0.1.
+
+Used by the offline demo and the end-to-end tests: it serves a folder laid out
+as the site is (``/slug/`` → ``slug/index.html``, a 404 page with status 404),
+rewrites the live origin in every page to its own, logs each request, and can
+answer chosen paths with faults first (500s, a 503 with ``Retry-After``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import urlsplit
+
+LIVE_ORIGIN = "https://kabarbaik.co"
+BUNDLED_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".xml": "application/xml"}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One answer served instead of the page: a status and its headers."""
+
+    status: int
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+class OfflineSite:
+    """``with OfflineSite(root) as site: ...`` serves ``root`` at ``site.origin``."""
+
+    def __init__(
+        self,
+        root: Path = BUNDLED_SITE,
+        faults: Mapping[str, Iterable[Fault]] | None = None,
+        live_origin: str = LIVE_ORIGIN,
+        port: int = 0,
+    ) -> None:
+        self.root = Path(root)
+        self.live_origin = live_origin.encode()
+        self.faults: dict[str, deque[Fault]] = defaultdict(deque, {p: deque(f) for p, f in (faults or {}).items()})
+        self.requests: list[str] = []
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="offline-site", daemon=True)
+
+    @property
+    def origin(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> OfflineSite:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def requested(self, path: str) -> int:
+        """How many times ``path`` was asked for."""
+        with self._lock:
+            return self.requests.count(path)
+
+    def answer(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for one GET of ``path``."""
+        with self._lock:
+            self.requests.append(path)
+            fault = self.faults[path].popleft() if self.faults[path] else None
+        if fault is not None:
+            return fault.status, dict(fault.headers), f"fault {fault.status}\n".encode()
+        target = (self.root / path.lstrip("/")).resolve()
+        if not target.is_relative_to(self.root.resolve()):
+            return self.not_found()
+        if target.is_dir() and not path.endswith("/"):
+            return 301, {"Location": path + "/"}, b""
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_file():
+            return self.not_found()
+        return 200, {"Content-Type": CONTENT_TYPES.get(target.suffix, "application/octet-stream")}, self.render(target)
+
+    def not_found(self) -> tuple[int, dict[str, str], bytes]:
+        page = self.root / "404.html"
+        body = self.render(page) if page.is_file() else b"not found\n"
+        return 404, {"Content-Type": CONTENT_TYPES[".html"]}, body
+
+    def render(self, target: Path) -> bytes:
+        return target.read_bytes().replace(self.live_origin, self.origin.encode())
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                status, headers, body = site.answer(urlsplit(self.path).path)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: object) -> None:
+                """Quiet: ``site.requests`` is the log."""
+
+        return Handler

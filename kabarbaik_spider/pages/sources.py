@@ -1,0 +1,167 @@
+"""Readers shared by the page parsers: JSON-LD, meta tags, dates, text.
+
+Each reader is forgiving on purpose: a malformed JSON-LD block or a missing
+meta tag yields ``None`` so that the caller's ``or`` chain moves on to the
+next source. Nothing here imports Scrapy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta, timezone
+from functools import cached_property
+from typing import Any
+
+from parsel import Selector
+
+WIB = timezone(timedelta(hours=7), "WIB")
+
+ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle"})
+_WHITESPACE = re.compile(r"\s+")
+_VISIBLE_DATE_NOISE = re.compile(r"^\s*\w+,\s*|\bWIB\b|\s-\s|\bpukul\b", re.IGNORECASE)
+
+
+def clean_text(value: str | None) -> str | None:
+    """Collapse white space (entities are already decoded by lxml); empty → None."""
+    if value is None:
+        return None
+    text = _WHITESPACE.sub(" ", value).strip()
+    return text or None
+
+
+def node_text(node: Selector | None) -> str | None:
+    """The visible text of one element, scripts and styles left out."""
+    if node is None:
+        return None
+    return clean_text(" ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()))
+
+
+def to_wib(value: datetime) -> str:
+    """ISO 8601 in WIB with offset, seconds precision; a naive time is taken as WIB."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=WIB)
+    return value.astimezone(WIB).replace(microsecond=0).isoformat()
+
+
+def iso_date(value: Any) -> str | None:
+    """An ISO 8601 string (JSON-LD, meta, ``<time datetime>``) → WIB ISO, or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return to_wib(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def visible_date(value: str | None) -> str | None:
+    """A visible Indonesian date (``Senin, 12 Mei 2025 - 19:02 WIB``) → WIB ISO.
+
+    dateparser is imported here, off the hot path: most pages never reach it.
+    """
+    text = clean_text(value)
+    if not text:
+        return None
+    import dateparser
+
+    parsed = dateparser.parse(
+        _VISIBLE_DATE_NOISE.sub(" ", text),
+        languages=["id"],
+        settings={"TIMEZONE": "Asia/Jakarta", "RETURN_AS_TIMEZONE_AWARE": True},
+    )
+    return to_wib(parsed) if parsed else None
+
+
+class JsonLd:
+    """The page's JSON-LD nodes, flattened from every block and ``@graph``."""
+
+    def __init__(self, doc: Selector) -> None:
+        self.nodes: list[dict[str, Any]] = []
+        for block in doc.xpath('//script[@type="application/ld+json"]/text()').getall():
+            try:
+                data = json.loads(block, strict=False)
+            except ValueError:
+                continue
+            self._collect(data)
+
+    def _collect(self, data: Any) -> None:
+        if isinstance(data, list):
+            for entry in data:
+                self._collect(entry)
+        elif isinstance(data, dict):
+            if "@graph" in data:
+                self._collect(data["@graph"])
+            else:
+                self.nodes.append(data)
+
+    def first(self, *types: str) -> dict[str, Any]:
+        """The first node of one of ``types`` (``{}`` when there is none)."""
+        wanted = set(types)
+        for node in self.nodes:
+            kind = node.get("@type")
+            kinds = set(kind) if isinstance(kind, list) else {kind}
+            if kinds & wanted:
+                return node
+        return {}
+
+    @cached_property
+    def article(self) -> dict[str, Any]:
+        return self.first(*ARTICLE_TYPES)
+
+    @cached_property
+    def image(self) -> dict[str, Any]:
+        """The article's image: inline in ``image`` or by ``@id`` reference."""
+        ref = self.article.get("image")
+        if isinstance(ref, list):
+            ref = ref[0] if ref else None
+        if isinstance(ref, dict) and ("url" in ref or "contentUrl" in ref):
+            return ref
+        if isinstance(ref, dict) and "@id" in ref:
+            for node in self.nodes:
+                if node.get("@id") == ref["@id"]:
+                    return node
+        return self.first("ImageObject")
+
+    def get(self, key: str) -> Any:
+        return self.article.get(key)
+
+    def text(self, key: str) -> str | None:
+        value = self.get(key)
+        return clean_text(value) if isinstance(value, str) else None
+
+    def strings(self, key: str) -> list[str]:
+        """A value that may be a string, a comma list or a list of strings."""
+        value = self.get(key)
+        if isinstance(value, str):
+            value = value.split(",")
+        if not isinstance(value, list):
+            return []
+        return [text for item in value if isinstance(item, str) and (text := clean_text(item))]
+
+    def author_name(self) -> str | None:
+        author = self.get("author")
+        if isinstance(author, list):
+            author = author[0] if author else None
+        if isinstance(author, dict):
+            return clean_text(author.get("name")) if isinstance(author.get("name"), str) else None
+        return clean_text(author) if isinstance(author, str) else None
+
+    def breadcrumb_names(self) -> list[str]:
+        items = self.first("BreadcrumbList").get("itemListElement")
+        if not isinstance(items, list):
+            return []
+        return [text for item in items if isinstance(item, dict) and (text := clean_text(str(item.get("name") or "")))]
+
+
+class Meta:
+    """``<meta>`` tags by ``property`` or ``name``."""
+
+    def __init__(self, doc: Selector) -> None:
+        self.values: dict[str, str] = {}
+        for tag in doc.xpath("//head/meta[@content]"):
+            key = tag.attrib.get("property") or tag.attrib.get("name")
+            if key and key not in self.values:
+                self.values[key] = tag.attrib["content"]
+
+    def __call__(self, key: str) -> str | None:
+        return clean_text(self.values.get(key))

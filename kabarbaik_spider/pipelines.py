@@ -1,0 +1,109 @@
+"""Item pipelines, one job each, in this order: validate, dedupe, store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+
+from kabarbaik_spider.extensions import crawl_store
+from kabarbaik_spider.items import REQUIRED_KEYS
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+
+def as_record(item: Any) -> dict[str, Any]:
+    """The item as the store's line, keys in their declared order (url, post_id first)."""
+    return ItemAdapter(item).asdict()
+
+
+def problems(record: dict[str, Any]) -> list[str]:
+    """Why a record is not a valid article (empty when it is)."""
+    found = [f"missing {key}" for key in REQUIRED_KEYS if record.get(key) in (None, "", [])]
+    if record.get("post_id") is not None and not isinstance(record["post_id"], int):
+        found.append("post_id is not an integer")
+    if record.get("views") is not None and not isinstance(record["views"], int):
+        found.append("views is not an integer")
+    if not isinstance(record.get("tags"), list) or not all(isinstance(t, str) for t in record["tags"]):
+        found.append("tags is not a list of strings")
+    for key in ("published_at", "modified_at"):
+        if record.get(key) is not None and not has_offset(record[key]):
+            found.append(f"{key} is not ISO 8601 with an offset")
+    if record.get("url") and not str(record["url"]).startswith(("http://", "https://")):
+        found.append("url is not absolute")
+    return found
+
+
+def has_offset(value: Any) -> bool:
+    try:
+        return isinstance(value, str) and datetime.fromisoformat(value).utcoffset() is not None
+    except ValueError:
+        return False
+
+
+class ValidatePipeline:
+    """Checks the required keys and types; an invalid item goes to the rejects file."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.store = crawl_store(crawler)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        record = as_record(item)
+        reasons = problems(record)
+        if reasons:
+            reason = "; ".join(reasons)
+            self.store.reject(record.get("url"), reason, record)
+            self.stats.inc_value("kabarbaik/rejected")
+            raise DropItem(f"Rejected {record.get('url')}: {reason}")
+        return item
+
+
+class DedupePipeline:
+    """Drops an article the store already holds, or that this run already passed."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.store = crawl_store(crawler)
+        self.stats = crawler.stats
+        self.seen_urls: set[str] = set()
+        self.seen_post_ids: set[int] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        url, post_id = adapter.get("url"), adapter.get("post_id")
+        if self.store.has(url, post_id) or url in self.seen_urls or post_id in self.seen_post_ids:
+            self.stats.inc_value("kabarbaik/duplicate")
+            raise DropItem(f"Duplicate {url} (post {post_id})", log_level="INFO")
+        self.seen_urls.add(url)
+        self.seen_post_ids.add(post_id)
+        return item
+
+
+class StorePipeline:
+    """Appends the item to the store as one whole, flushed JSON line."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.store = crawl_store(crawler)
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        self.store.append(as_record(item))
+        self.stats.inc_value("kabarbaik/stored")
+        return item
