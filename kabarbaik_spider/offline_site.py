@@ -9,6 +9,7 @@ answer chosen paths with faults first (500s, a 503 with ``Retry-After``).
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ class OfflineSite:
         self.root = Path(root)
         self.live_origin = live_origin.encode()
         self.faults: dict[str, deque[Fault]] = defaultdict(deque, {p: deque(f) for p, f in (faults or {}).items()})
-        self.requests: list[str] = []
+        self.requests: list[tuple[float, str]] = []  # (monotonic time, path), in arrival order
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
@@ -62,15 +63,19 @@ class OfflineSite:
         self._server.shutdown()
         self._server.server_close()
 
+    def times(self, path: str) -> list[float]:
+        """When ``path`` was asked for (``time.monotonic()``), oldest first."""
+        with self._lock:
+            return [when for when, asked in self.requests if asked == path]
+
     def requested(self, path: str) -> int:
         """How many times ``path`` was asked for."""
-        with self._lock:
-            return self.requests.count(path)
+        return len(self.times(path))
 
     def answer(self, path: str) -> tuple[int, dict[str, str], bytes]:
         """Status, headers and body for one GET of ``path``."""
         with self._lock:
-            self.requests.append(path)
+            self.requests.append((time.monotonic(), path))
             fault = self.faults[path].popleft() if self.faults[path] else None
         if fault is not None:
             return fault.status, dict(fault.headers), f"fault {fault.status}\n".encode()

@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+    from kabarbaik_spider.store import JsonlStore
 
 
 def as_record(item: Any) -> dict[str, Any]:
@@ -46,16 +49,20 @@ def has_offset(value: Any) -> bool:
         return False
 
 
-class ValidatePipeline:
-    """Checks the required keys and types; an invalid item goes to the rejects file."""
+class StoreBoundPipeline:
+    """What every pipeline here needs: the crawl's store and its stats."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.store = crawl_store(crawler)
-        self.stats = crawler.stats
+    def __init__(self, store: JsonlStore, stats: StatsCollector) -> None:
+        self.store = store
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        return cls(crawl_store(crawler), crawler.stats)
+
+
+class ValidatePipeline(StoreBoundPipeline):
+    """Checks the required keys and types; an invalid item goes to the rejects file."""
 
     def process_item(self, item: Any) -> Any:
         record = as_record(item)
@@ -68,18 +75,13 @@ class ValidatePipeline:
         return item
 
 
-class DedupePipeline:
+class DedupePipeline(StoreBoundPipeline):
     """Drops an article the store already holds, or that this run already passed."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.store = crawl_store(crawler)
-        self.stats = crawler.stats
+    def __init__(self, store: JsonlStore, stats: StatsCollector) -> None:
+        super().__init__(store, stats)
         self.seen_urls: set[str] = set()
         self.seen_post_ids: set[int] = set()
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
@@ -92,16 +94,8 @@ class DedupePipeline:
         return item
 
 
-class StorePipeline:
+class StorePipeline(StoreBoundPipeline):
     """Appends the item to the store as one whole, flushed JSON line."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.store = crawl_store(crawler)
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         self.store.append(as_record(item))

@@ -32,7 +32,7 @@ NOT_FEED_CLASS = (
 )
 HEADING_LINKS = f"//*[self::h1 or self::h2 or self::h3 or self::h4]//a[@href][not({NOT_FEED} or {NOT_FEED_CLASS})]"
 REL_NEXT = '//a[@rel="next"]/@href'
-NEXT_WORDS = re.compile(r"^(?:berikutnya|selanjutnya|next|older posts?|»|›)", re.IGNORECASE)  # noqa: RUF001 - the arrows themes print
+NEXT_WORDS = re.compile(r"^(?:berikutnya|selanjutnya|next|older posts?|»|›)", re.IGNORECASE)
 PAGE_NUMBER = re.compile(r"/page/(\d+)/?$")
 NOT_A_POST = re.compile(r"^/(?:category|tag|author|page|wp-[a-z]+|feed|search)/|^/$|\.\w{2,4}$")
 
