@@ -3,9 +3,31 @@
 BOT_NAME = "kabarbaik_spider"
 SPIDER_MODULES = ["kabarbaik_spider.spiders"]
 NEWSPIDER_MODULE = "kabarbaik_spider.spiders"
+COMMANDS_MODULE = "kabarbaik_spider.commands"  # `crawl` with meaningful exit statuses
 
-# Where the JSON lines go; <store>.rejects.jsonl lives beside it.
+# Where the JSON lines go; <store>.rejects.jsonl, .gone.jsonl, .runs.jsonl, .state.json live beside it.
 KABARBAIK_OUTPUT = "data/articles.jsonl"
+
+# A run exits non-zero (status 5) when a key's share of the run's articles falls below its minimum:
+# the site's markup changed. Required keys are judged in every run; the others from this many articles on.
+KABARBAIK_REQUIRED_KEYS = ["url", "post_id", "title", "published_at", "body"]
+KABARBAIK_COVERAGE_MIN_ITEMS = 10
+KABARBAIK_COVERAGE_MIN = {
+    "url": 1.0,
+    "post_id": 1.0,
+    "title": 1.0,
+    "published_at": 1.0,
+    "body": 1.0,
+    "author": 0.9,
+    "category": 0.9,
+    "summary": 0.9,
+    "tags": 0.5,  # the bundled site: 92%
+    "image_url": 0.5,  # 92%
+    "image_caption": 0.45,  # 88%
+    "views": 0.4,  # 77%
+    "editor": 0.35,  # 69%
+    "modified_at": 0.15,  # 35%
+}
 
 # Politeness: identify ourselves, obey robots.txt, adapt to the server's pace.
 USER_AGENT = (
@@ -36,7 +58,10 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "data": None}
 
-EXTENSIONS = {"kabarbaik_spider.extensions.StoreExtension": 0}
+EXTENSIONS = {
+    "kabarbaik_spider.extensions.StoreExtension": 0,
+    "kabarbaik_spider.extensions.RunReport": 10,
+}
 ITEM_PIPELINES = {
     "kabarbaik_spider.pipelines.ValidatePipeline": 100,
     "kabarbaik_spider.pipelines.DedupePipeline": 200,

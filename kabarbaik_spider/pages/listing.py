@@ -21,6 +21,7 @@ from kabarbaik_spider.pages.sources import node_text, visible_date
 CARDS = "div.posts-container article.post-item"
 CARD_LINK = "h2.post-title a"
 CARD_DATE = ".post-date"
+CARD_POST_ID = re.compile(r"\bpost-(\d+)\b")
 NEXT_LINK = "link[rel=next]::attr(href)"
 NEXT_BUTTON = "a.next.page-numbers::attr(href)"
 
@@ -43,6 +44,7 @@ class Card:
 
     url: str
     date: str | None = None  # the day listed, as WIB ISO midnight; None when unreadable
+    post_id: int | None = None  # from the card's ``post-N`` class, when the theme gives it
 
 
 @dataclass
@@ -70,7 +72,8 @@ def theme_cards(doc: Selector, url: str) -> list[Card]:
     for card in doc.css(CARDS):
         href = card.css(CARD_LINK).xpath("@href").get()
         if href:
-            cards.append(Card(urljoin(url, href.strip()), card_date(card)))
+            post_id = CARD_POST_ID.search(card.attrib.get("class", ""))
+            cards.append(Card(urljoin(url, href.strip()), card_date(card), int(post_id[1]) if post_id else None))
     return unique(cards)
 
 
