@@ -51,9 +51,12 @@ class OfflineSite:
         self._thread = threading.Thread(target=self._server.serve_forever, name="offline-site", daemon=True)
 
     @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
     def origin(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> OfflineSite:
         self._thread.start()

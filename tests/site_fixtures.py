@@ -6,6 +6,8 @@ import json
 import re
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -68,6 +70,36 @@ def read_store(path: Path) -> list[dict]:
     return [json.loads(line) for line in raw.splitlines()]
 
 
+SLOW = ("-s", "DOWNLOAD_DELAY=0.25", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+
+
+def start_crawl(site: OfflineSite, store: Path, *extra: str) -> subprocess.Popen[str]:
+    """The real crawl in the background, slowed down so that a test can act in the middle of it."""
+    return subprocess.Popen(
+        crawl_command(site.origin + "/", store, *SLOW, *extra),
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60.0, what: str = "condition") -> None:
+    """Poll ``condition`` until it holds; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
+
+
+def store_lines(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def last_run(store: Path) -> dict:
+    return json.loads(store.with_name(store.name + ".runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+
+
 def crawl(site: OfflineSite, store: Path, *extra: str, start_path: str = "/") -> subprocess.CompletedProcess[str]:
     """The real ``scrapy crawl kabarbaik`` against ``site``, in a subprocess."""
     return subprocess.run(
@@ -78,3 +110,48 @@ def crawl(site: OfflineSite, store: Path, *extra: str, start_path: str = "/") ->
         timeout=300,
         check=False,
     )
+
+
+CARD = re.compile(r'<article class="post-item.*?</article>\n', re.S)
+CARDS_OPEN = '<div class="posts-container infinite-container">\n'
+CARDS_CLOSE = "</article>\n</div>\n"
+LISTING_PAGES = ("index.html", "page/2/index.html", "page/3/index.html")
+TEMPLATE_URL = f"{LIVE_ORIGIN}/petani-madiun-mulai-tanam-jagung-4/"
+
+
+def publish(root: Path, count: int) -> list[dict]:
+    """Publish ``count`` new articles at the top of the feed of the site copy at ``root``.
+
+    Each is a copy of one fixture article under a new slug, post id and title;
+    older cards move down the pages as they do on the live site. Returns the
+    new articles' expected items, newest first.
+    """
+    template = next(item for item in expected_items() if item["url"] == TEMPLATE_URL)
+    slug, post_id, title = template["url"].split("/")[-2], template["post_id"], template["title"]
+    listings = [(root / page).read_text(encoding="utf-8") for page in LISTING_PAGES]
+    cards = [block for html in listings for block in CARD.findall(html)]
+    template_card = card_block(listings[0], post_id)
+    published = []
+    for number in range(count, 0, -1):
+
+        def renamed(text: str, number: int = number) -> str:
+            return (
+                text.replace(slug, f"{slug}-baru-{number}")
+                .replace(str(post_id), str(post_id + 2000 + number))
+                .replace(title, f"{title} baru {number}")
+            )
+
+        source = page_file(TEMPLATE_URL, root).read_text(encoding="utf-8")
+        target = root / f"{slug}-baru-{number}" / "index.html"
+        target.parent.mkdir()
+        target.write_text(renamed(source), encoding="utf-8")
+        published.append(json.loads(renamed(json.dumps(template, ensure_ascii=False))))
+        cards.insert(0, renamed(template_card))
+    for page, html in enumerate(listings):
+        head, rest = html.split(CARDS_OPEN, 1)
+        tail = rest.split(CARDS_CLOSE, 1)[1]
+        page_cards = cards[page * 10 : (page + 1) * 10] if page < len(listings) - 1 else cards[page * 10 :]
+        (root / LISTING_PAGES[page]).write_text(
+            head + CARDS_OPEN + "".join(page_cards) + CARDS_CLOSE.split("\n", 1)[1] + tail, encoding="utf-8"
+        )
+    return published
