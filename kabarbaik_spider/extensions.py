@@ -151,6 +151,12 @@ class RunReport:
         for _, problem in problems:
             logger.error("Run problem: %s", problem)
         counts = stats.get_stats()
+        fallbacks = {k.split("/", 2)[2]: v for k, v in counts.items() if k.startswith("kabarbaik/fallback/")}
+        if fallbacks:
+            logger.warning(
+                "The theme's markup was missed; these came from fallback layers (has the site changed?): %s",
+                ", ".join(f"{key} {count}" for key, count in sorted(fallbacks.items())),
+            )
         crawl_store(self.crawler).runs.append(
             {
                 "started_at": self.started_at,
@@ -174,6 +180,6 @@ class RunReport:
                 },
                 "articles_seen": self.articles,
                 "coverage": self.coverage(),
-                "fallbacks": {k.split("/", 2)[2]: v for k, v in counts.items() if k.startswith("kabarbaik/fallback/")},
+                "fallbacks": fallbacks,
             }
         )

@@ -155,3 +155,54 @@ def publish(root: Path, count: int) -> list[dict]:
             head + CARDS_OPEN + "".join(page_cards) + CARDS_CLOSE.split("\n", 1)[1] + tail, encoding="utf-8"
         )
     return published
+
+
+# The model theme's class names → JNews's (a popular WordPress news theme, common on
+# Indonesian portals). WordPress core classes (post-N, postid-N, category-x, wp-caption,
+# menu-item, widget) and rel/id attributes stay: a real theme keeps them too.
+JNEWS_CLASSES = {
+    "site": "jeg_viewport", "site-header": "jeg_header", "site-branding": "jeg_logo",
+    "main-navigation": "jeg_main_menu", "menu": "jeg_menu", "site-content": "jeg_container",
+    "site-main": "jeg_main_content", "headline-slider": "jeg_slider_wrapper", "slides": "jeg_slider",
+    "slide": "jeg_slide_item", "slide-title": "jeg_slide_caption", "posts-container": "jeg_posts",
+    "infinite-container": "jeg_load_more_flag", "post-item": "jeg_post", "infinite-item": "jeg_pl_md_2",
+    "post-thumb": "jeg_thumb", "post-body": "jeg_postblock_content", "post-cat": "jeg_post_category",
+    "post-title": "jeg_post_title", "post-meta": "jeg_post_meta", "post-date": "jeg_meta_date",
+    "post-excerpt": "jeg_post_excerpt", "lazy": "lazyload", "pagination": "jeg_pagination",
+    "navigation": "jeg_navigation", "nav-links": "jeg_navigation_links", "page-numbers": "page_number",
+    "page-load-status": "jeg_block_loadmore", "loader-ellips": "jeg_loader", "loader-ellips__dot": "jeg_loader_dot",
+    "infinite-scroll-request": "jeg_loading", "infinite-scroll-last": "jeg_no_more",
+    "infinite-scroll-error": "jeg_load_error", "infinite-next": "jeg_next_post_loader",
+    "breadcrumbs": "jeg_breadcrumbs", "breadcrumb_last": "breadcrumb_last_link", "entry-header": "jeg_inner_content",
+    "entry-title": "jeg_post_title", "entry-meta": "jeg_meta_container", "meta-author": "jeg_meta_author",
+    "meta-views": "jeg_meta_views", "icon-eye": "fa fa-eye", "meta-date": "jeg_meta_date",
+    "entry-date": "jeg_meta_date_time", "published": "jeg_published", "post-thumbnail": "jeg_featured featured_image",
+    "entry-content": "content-inner", "kabar-ads-inline": "jeg_ad jeg_ad_article",
+    "code-block": "jnews_content_inline_ads", "baca-juga": "jnews_inline_related_post", "bj-label": "jeg_block_title",
+    "page-links": "jeg_page_links", "post-credit": "jeg_post_source", "entry-footer": "jeg_post_footer",
+    "post-tags": "jeg_post_tags", "tags-title": "jeg_tags_title", "share-buttons": "jeg_share_button",
+    "share-wa": "jeg_btn-whatsapp", "share-fb": "jeg_btn-facebook", "share-x": "jeg_btn-twitter",
+    "related-posts": "jnews_related_post_container", "widget-area": "jeg_sidebar",
+    "widget-popular": "jeg_popular_widget", "widget-title": "jeg_block_title", "popular-item": "jeg_post_popular",
+    "rank": "jeg_post_rank", "widget-ads": "jeg_ad_widget", "kabar-ads-sidebar": "jeg_ad_sidebar",
+    "site-footer": "jeg_footer", "footer-links": "jeg_footer_menu", "site-info": "jeg_footer_copyright",
+    "page-title": "jeg_cat_title", "not-found": "jeg_404_content",
+}  # fmt: skip
+CLASS_ATTRIBUTE = re.compile(r"""class=(["'])(.*?)\1""")
+LD_JSON = re.compile(r'<script type="application/ld\+json".*?</script>\n?', re.S)
+ARTICLE_METAS = re.compile(r'<meta property="article:[a-z_]+" content="[^"]*" />\n?')
+
+
+def retheme(root: Path, *, strip_structured_data: bool = False) -> Path:
+    """Rename every theme class of the site copy at ``root`` to JNews's; optionally drop JSON-LD and article metas."""
+
+    def renamed(match: re.Match[str]) -> str:
+        tokens = " ".join(JNEWS_CLASSES.get(token, token) for token in match[2].split())
+        return f"class={match[1]}{tokens}{match[1]}"
+
+    for page in root.rglob("*.html"):
+        html = CLASS_ATTRIBUTE.sub(renamed, page.read_text(encoding="utf-8"))
+        if strip_structured_data:
+            html = ARTICLE_METAS.sub("", LD_JSON.sub("", html))
+        page.write_text(html, encoding="utf-8")
+    return root

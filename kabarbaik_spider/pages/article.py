@@ -19,7 +19,15 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from parsel import Selector
 
 from kabarbaik_spider.items import Article
-from kabarbaik_spider.pages.sources import JsonLd, Meta, clean_text, iso_date, node_text, visible_date
+from kabarbaik_spider.pages.sources import (
+    VISIBLE_DATE_WORDS,
+    JsonLd,
+    Meta,
+    clean_text,
+    iso_date,
+    node_text,
+    visible_date,
+)
 
 # Theme markup: the model's guess at the live theme's class names.
 TITLE = "h1.entry-title"
@@ -35,7 +43,7 @@ CANONICAL = 'link[rel="canonical"]::attr(href)'
 SHORTLINK = 'link[rel="shortlink"]::attr(href)'
 
 # Structure and words, for when the class names above are not the live ones.
-ARTICLE_SCOPE = "(//article)[1] | //main | //body"
+ARTICLE_SCOPES = ("(//article)[1]", "(//main)[1]", "//body")
 ANY_TAGS = 'a[rel~="tag"]'
 BODY_NOISE = (
     "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' code-block ')"
@@ -48,7 +56,9 @@ CREDIT_CANDIDATES = (
     "[starts-with(normalize-space(), 'Penulis') or starts-with(normalize-space(), 'Reporter')"
     " or starts-with(normalize-space(), 'Editor')]"
 )
-VIEWS_TEXT = ".//text()[contains(., 'Dilihat')]"
+NOT_CONTENT = "ancestor::aside or ancestor::nav or ancestor::script or ancestor::style"
+VIEWS_TEXT = f".//text()[contains(., 'Dilihat')][not({NOT_CONTENT})]"
+DATE_TEXT = f".//text()[re:test(., '\\d{{4}}')][not({NOT_CONTENT})]"
 
 CREDIT_LINE = re.compile(
     r"(?P<label>Penulis|Reporter|Editor)\s*:\s*(?P<name>.+?)(?=\s*(?:Penulis|Reporter|Editor)\s*:|$)"
@@ -91,7 +101,8 @@ class ArticleParser:
 
     @staticmethod
     def scope(page: Selector) -> Selector:
-        return page.xpath(ARTICLE_SCOPE)[0]
+        """The article's own part of the page: ``<article>``, else ``<main>``, else the body."""
+        return next((found[0] for xpath in ARTICLE_SCOPES if (found := page.xpath(xpath))), page)
 
     def _credits(self, page: Selector) -> dict[str, str]:
         found: dict[str, str] = {}
@@ -135,7 +146,16 @@ class ArticleParser:
             or iso_date(self.doc.css(VISIBLE_TIME).xpath("@datetime").get())
             or visible_date(node_text(self.doc.css(VISIBLE_TIME)) or node_text(self.doc.css(VISIBLE_DATE)))
             or self._fallback("published_at", iso_date(self.doc.xpath("(//time/@datetime)[1]").get()))
+            or self._fallback("published_at", visible_date(self.date_in_words()))
         )
+
+    def date_in_words(self) -> str | None:
+        """The first ``Senin, 12 Mei 2025 - 19:02 WIB`` in the article, wherever it stands."""
+        for text in self.scope(self.doc).xpath(DATE_TEXT).getall():
+            found = VISIBLE_DATE_WORDS.search(text)
+            if found:
+                return found[0]
+        return None
 
     def modified_at(self) -> str | None:
         return iso_date(self.ld.get("dateModified")) or iso_date(self.meta("article:modified_time"))
@@ -223,9 +243,11 @@ class ArticleParser:
         return [text for text in texts if text and not NOT_BODY.match(text)]
 
     def densest_block(self, page: Selector) -> list[Selector]:
-        """The element holding most of the page's paragraphs: the text, on any theme."""
-        blocks = self.scope(page).xpath(".//*[p]")
-        best = max(blocks, key=lambda block: len(block.xpath("./p")), default=None)
+        """The element whose own paragraphs hold the most text: the article's text, on any theme."""
+        blocks = self.scope(page).xpath(f".//*[p][not({NOT_CONTENT})]")
+        best = max(
+            blocks, key=lambda block: sum(len(text) for text in block.xpath("./p//text()").getall()), default=None
+        )
         return [best] if best is not None else []
 
     def article(self) -> Article:

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from kabarbaik_spider.pages.sources import node_text, visible_date
+from kabarbaik_spider.pages.sources import VISIBLE_DATE_WORDS, node_text, visible_date
 
 # Theme markup: the model's guess at the live theme's class names.
 CARDS = "div.posts-container article.post-item"
@@ -78,10 +78,12 @@ def theme_cards(doc: Selector, url: str) -> list[Card]:
 
 
 def card_date(card: Selector) -> str | None:
+    """The day a card was listed: the theme's date, a ``<time>``, or a date in words."""
     node = card.css(CARD_DATE) or card.xpath(".//time")
-    if not node:
-        return None
-    return node.xpath("@datetime").get() or visible_date(node_text(node[0]))
+    if node:
+        return node.xpath("@datetime").get() or visible_date(node_text(node[0]))
+    found = VISIBLE_DATE_WORDS.search(node_text(card) or "")
+    return visible_date(found[0]) if found else None
 
 
 def structural_cards(doc: Selector, url: str) -> list[Card]:
@@ -92,8 +94,10 @@ def structural_cards(doc: Selector, url: str) -> list[Card]:
         target = urljoin(url, link.attrib["href"].strip())
         parts = urlsplit(target)
         if parts.netloc == host and not parts.query and not NOT_A_POST.search(parts.path):
-            container = link.xpath("ancestor::*[self::article or self::li or self::div][1]")
-            cards.append(Card(target, card_date(container[0]) if container else None))
+            container = link.xpath("ancestor::article[1]") or link.xpath("ancestor::*[self::li or self::div][1]")
+            card = container[0] if container else link
+            post_id = CARD_POST_ID.search(card.attrib.get("class", ""))
+            cards.append(Card(target, card_date(card), int(post_id[1]) if post_id else None))
     return unique(cards)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timedelta, timezone
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from parsel import Selector
@@ -19,6 +19,11 @@ WIB = timezone(timedelta(hours=7), "WIB")
 
 ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle"})
 _WHITESPACE = re.compile(r"\s+")
+# A visible Indonesian date, for finding one by its words when no class marks it.
+VISIBLE_DATE_WORDS = re.compile(
+    r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu),\s*\d{1,2}\s+[A-Za-z]+\s+\d{4}"
+    r"(?:\s*[-–,|]?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}(?:\s*WIB)?)?"
+)
 _VISIBLE_DATE_NOISE = re.compile(r"^\s*\w+,\s*|\bWIB\b|\s-\s|\bpukul\b", re.IGNORECASE)
 
 
@@ -54,10 +59,12 @@ def iso_date(value: Any) -> str | None:
         return None
 
 
+@lru_cache(maxsize=4096)
 def visible_date(value: str | None) -> str | None:
     """A visible Indonesian date (``Senin, 12 Mei 2025 - 19:02 WIB``) → WIB ISO.
 
-    dateparser is imported here, off the hot path: most pages never reach it.
+    dateparser is imported here, off the hot path: most pages never reach it;
+    the cache serves a listing's cards, which share a handful of days.
     """
     text = clean_text(value)
     if not text:
