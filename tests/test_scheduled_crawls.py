@@ -113,14 +113,15 @@ def test_a_second_run_on_the_same_store_exits_at_once_and_leaves_it_alone(tmp_pa
     with OfflineSite(SITE) as site:
         first = start_crawl(site, store)
         wait_until(lambda: store_lines(store) >= 1, what="the first run to start storing")
-        before = {path.name: path.stat().st_mtime_ns for path in tmp_path.iterdir()}
         second = crawl(site, store)
         assert second.returncode == EXIT_STORE_LOCKED
         assert "in use by another crawl" in second.stderr
         assert "Spider opened" not in second.stderr
         assert first.wait(timeout=120) == 0
         assert_every_article_once(store, ITEMS, site.origin)
-    assert before.keys() <= {path.name for path in tmp_path.iterdir()}
+    runs = store.with_name(store.name + ".runs.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(runs) == 1  # the refused run wrote nothing, not even its run line
+    assert not store.with_name(store.name + ".rejects.jsonl").exists()
 
 
 def test_a_backfill_paused_with_sigterm_resumes_from_its_jobdir(tmp_path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from site_fixtures import at_origin, copy_site, crawl, expected_items, last_run, read_store, retheme
 
+from kabarbaik_spider.extensions import EXIT_COVERAGE
 from kabarbaik_spider.offline_site import OfflineSite
 from kabarbaik_spider.pages.listing import parse_listing
 
@@ -44,8 +45,9 @@ def test_without_structured_data_either_every_dated_article_keeps_its_core_field
     root = retheme(copy_site(tmp_path / "site"), strip_structured_data=True)
     store = tmp_path / "articles.jsonl"
     with OfflineSite(root) as site:
-        crawl(site, store)
+        result = crawl(site, store)
         origin = site.origin
+    assert result.returncode == EXIT_COVERAGE  # loud: published_at fell below 100%
     stored = read_store(store)
     rejects = read_store(store.with_name(store.name + ".rejects.jsonl"))
     # Pages whose only dates were the JSON-LD and the article:* metas have no date left at all:
