@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict
 from functools import cached_property
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
@@ -75,6 +76,8 @@ NOT_BODY = re.compile(
 )
 BYLINE_PREFIX = re.compile(r"^Pos-pos oleh\s+", re.IGNORECASE)
 
+Value = TypeVar("Value")
+
 
 class ArticleParser:
     """One article from its first page and any continuation pages (``/slug/2/``)."""
@@ -89,7 +92,7 @@ class ArticleParser:
 
     # -- helpers -------------------------------------------------------------
 
-    def _fallback(self, key: str, value):
+    def _fallback(self, key: str, value: Value) -> Value:
         """Record that ``key`` came from below the theme markup, when it did."""
         if value not in (None, [], ""):
             self.fallbacks.add(key)
@@ -250,6 +253,16 @@ class ArticleParser:
         )
         return [best] if best is not None else []
 
+    def continuation_urls(self) -> list[str]:
+        """Links from the first page to ``<its URL>N/`` (N ≥ 2), in order: the article's further pages."""
+        pattern = re.compile(re.escape(self.canonical_url().rstrip("/")) + r"/(\d+)/?$")
+        numbered: dict[int, str] = {}
+        for href in self.doc.xpath("//a/@href").getall():
+            found = pattern.match(urljoin(self.url, href.strip()))
+            if found and int(found[1]) > 1:
+                numbered.setdefault(int(found[1]), found[0])
+        return [numbered[n] for n in sorted(numbered)]
+
     def article(self) -> Article:
         return Article(
             url=self.canonical_url(),
@@ -271,15 +284,7 @@ class ArticleParser:
 
 def continuation_urls(html_text: str, url: str) -> list[str]:
     """The article's further pages (``/slug/2/``, ``/slug/3/``) in order, first page left out."""
-    doc = Selector(text=html_text)
-    first = ArticleParser(html_text, url).canonical_url().rstrip("/")
-    pattern = re.compile(re.escape(first) + r"/(\d+)/?$")
-    numbered = {}
-    for href in doc.xpath("//a/@href").getall():
-        found = pattern.match(urljoin(url, href.strip()))
-        if found and int(found[1]) > 1:
-            numbered.setdefault(int(found[1]), found[0])
-    return [numbered[n] for n in sorted(numbered)]
+    return ArticleParser(html_text, url).continuation_urls()
 
 
 def parse_article(html_text: str, url: str, more: Sequence[tuple[str, str]] = ()) -> Article:

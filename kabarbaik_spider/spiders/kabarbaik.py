@@ -18,7 +18,7 @@ from twisted.python.failure import Failure
 
 from kabarbaik_spider.extensions import crawl_store
 from kabarbaik_spider.items import Article
-from kabarbaik_spider.pages.article import ArticleParser, continuation_urls
+from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.listing import Card, Listing, parse_listing
 from kabarbaik_spider.store import JsonlStore
 
@@ -117,19 +117,20 @@ class KabarbaikSpider(scrapy.Spider):
         return bool(self.since and card.date and date.fromisoformat(card.date[:10]) < self.since)
 
     def parse_article(
-        self, response: Response, pages: tuple[tuple[str, str], ...] = (), todo: tuple[str, ...] | None = None
+        self, response: Response, pages: tuple[tuple[str, str], ...] = (), todo: tuple[str, ...] = ()
     ) -> Iterator[scrapy.Request | Article]:
         """Follows ``/slug/2/``, ``/slug/3/`` in order, then builds one item from all pages."""
-        if not pages:
+        if not pages:  # the first page: it says which pages follow
             self.crawler.stats.inc_value("kabarbaik/requests/article")
+            parser = ArticleParser(response.text, response.url)
+            todo = tuple(parser.continuation_urls())
         pages = (*pages, (response.text, response.url))
-        if todo is None:
-            todo = tuple(continuation_urls(response.text, response.url))
-        if todo:
+        if todo:  # page HTML rides along in cb_kwargs: plain strings, so a JOBDIR can keep them
             yield self.article_request(todo[0], pages=pages, todo=todo[1:])
             return
-        (first_html, first_url), *more = pages
-        parser = ArticleParser(first_html, first_url, more)
+        if len(pages) > 1:
+            (first_html, first_url), *more = pages
+            parser = ArticleParser(first_html, first_url, more)
         article = parser.article()
         for name in parser.fallbacks:
             self.crawler.stats.inc_value(f"kabarbaik/fallback/{name}")
