@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     after = count_lines(store)
     print(f"\nscrapy crawl exited with {status}.")
     print(f"{after - before} new articles appended to {store} ({after} lines in all).")
-    print(f"Rejects, if any: {store.with_name(store.name + '.rejects.jsonl')}")
+    rejects = store.with_name(store.name + ".rejects.jsonl")
+    if rejects.exists():
+        print(f"{count_lines(rejects)} pages could not become an article; see {rejects}")
     return status
 
 

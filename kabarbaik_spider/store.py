@@ -7,7 +7,10 @@ rewrites a line. Beside ``articles.jsonl`` live:
 
 - ``articles.jsonl.lock``: held (``flock``) by the one run that may write;
 - ``articles.jsonl.rejects.jsonl``: pages that could not become a valid item;
-- ``articles.jsonl.gone.jsonl``: listed articles that answered 404/410;
+- ``articles.jsonl.gone.jsonl``: listed articles that answered 404/410.
+
+Gone and rejected articles are *given up*: not fetched again (so a broken
+page fails one run loudly, not every run) until a ``full`` run retries them.
 - ``articles.jsonl.runs.jsonl``: one line per finished run, for schedulers;
 - ``articles.jsonl.state.json``: how many lines a complete walk of the feed
   vouched for (``settled_lines``) and the articles to retry (``pending``).
@@ -139,6 +142,7 @@ class JsonlStore:
         self.pending: list[str] = state.get("pending", [])
         self._failed: list[str] = []
         self.gone: set[str] = {record["url"] for record in self._gone_file.records()}
+        self.rejected: set[str] = {record["url"] for record in self._rejects.records() if record["url"]}
         self._load()
 
     # -- reading -------------------------------------------------------------
@@ -204,14 +208,18 @@ class JsonlStore:
         """The store holds this article."""
         return self._line_of(url, post_id) is not None
 
+    def given_up(self, url: str) -> bool:
+        """It answered 404/410, or its page could not become a valid item, in an earlier run."""
+        return url in self.gone or url in self.rejected
+
     def knows(self, url: str, post_id: int | None = None) -> bool:
-        """Nothing to fetch: the article is stored, or it was gone (404/410) last time."""
-        return url in self.gone or self.has(url, post_id)
+        """Nothing to fetch: the article is stored or given up."""
+        return self.given_up(url) or self.has(url, post_id)
 
     def settled(self, url: str, post_id: int | None = None) -> bool:
         """Known from before the last complete walk of the feed: safe to stop at."""
         line = self._line_of(url, post_id)
-        return url in self.gone or (line is not None and line < self.settled_lines)
+        return self.given_up(url) or (line is not None and line < self.settled_lines)
 
     # -- writing -------------------------------------------------------------
 
@@ -225,6 +233,8 @@ class JsonlStore:
 
     def reject(self, url: str | None, reason: str, record: dict[str, Any] | None = None) -> None:
         self._rejects.append({"url": url, "reason": reason, "rejected_at": now_iso(), "record": record})
+        if url:
+            self.rejected.add(url)
 
     def mark_gone(self, url: str, status: int) -> None:
         if url not in self.gone:

@@ -190,3 +190,21 @@ def test_a_crawl_of_an_unreachable_listing_exits_non_zero(tmp_path) -> None:
     assert result.returncode != 0
     assert last_run(store)["problems"]
     assert not store.exists() or read_store(store) == []
+
+
+def test_a_rejected_page_fails_one_run_loudly_and_is_retried_only_by_a_full_run(tmp_path) -> None:
+    root, store = copy_site(tmp_path / "site"), tmp_path / "articles.jsonl"
+    undated = "/petani-tuban-mulai-tanam-jagung-11/"
+    page = root / undated.strip("/") / "index.html"
+    page.write_text(re.sub(r'<meta property="article:[a-z_]+" content="[^"]*" />', "", page.read_text()))
+    with OfflineSite(root) as site:
+        first = crawl(site, store)
+        assert first.returncode == EXIT_COVERAGE
+        assert "published_at 96% < 100%" in last_run(store)["problems"][0]
+        assert crawl(site, store).returncode == 0
+        assert site.requested(undated) == 1
+        assert crawl(site, store, "-a", "full=1").returncode == EXIT_COVERAGE
+        assert site.requested(undated) == 2
+    [reject, again] = read_store(store.with_name(store.name + ".rejects.jsonl"))
+    assert reject["reason"] == again["reason"] == "missing published_at"
+    assert len(read_store(store)) == len(ITEMS) - 1

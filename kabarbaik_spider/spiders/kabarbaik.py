@@ -32,7 +32,7 @@ class KabarbaikSpider(scrapy.Spider):
     Arguments: ``start_url`` (any listing page; its host is the allowed domain),
     ``max_pages`` (listing pages at most), ``since`` (``YYYY-MM-DD``: skip older
     cards, stop paginating at a page that holds only older ones), ``full``
-    (``1``: walk the whole feed and retry articles that were gone).
+    (``1``: walk the whole feed and retry articles that were gone or rejected).
 
     Incremental by default: articles the store knows are not requested, and
     the walk stops at the first listing page whose cards the store has all
@@ -87,7 +87,7 @@ class KabarbaikSpider(scrapy.Spider):
             stats.inc_value(f"kabarbaik/fallback/listing_{name}")
         recent = [card for card in listing.cards if not self.too_old(card)]
         for card in recent:
-            if self.store.has(card.url, card.post_id) or (card.url in self.store.gone and not self.full):
+            if self.store.has(card.url, card.post_id) or (self.store.given_up(card.url) and not self.full):
                 stats.inc_value("kabarbaik/known_skipped")
             else:
                 yield self.article_request(card.url)
