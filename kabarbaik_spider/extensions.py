@@ -114,7 +114,7 @@ class RunReport:
         """What went wrong, each with its exit status; empty for a good run."""
         stats = self.crawler.stats
         found: list[tuple[int, str]] = []
-        errors = sum(v for k, v in stats.get_stats().items() if k.startswith("spider_exceptions/"))
+        errors = stats.get_value("spider_exceptions/count", 0)
         if errors or stats.get_value("kabarbaik/listing_failed"):
             found.append(
                 (

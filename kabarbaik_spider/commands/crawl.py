@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 
 class Command(ScrapyCrawlCommand):
+    crawler: Crawler | None = None  # `scrapy crawl` runs exactly one spider
+
     def short_desc(self) -> str:
         return "Run a spider; exit non-zero when the run failed or its fields lost coverage"
 
@@ -40,17 +42,10 @@ class Command(ScrapyCrawlCommand):
             super().run(args, opts)
         finally:
             lock.release()
-        verdicts = [crawler.stats.get_value("kabarbaik/exit_status") for crawler in self.crawlers]
-        if self.exitcode == 0:
-            self.exitcode = next((status for status in verdicts if status), 0)
+        verdict = self.crawler.stats.get_value("kabarbaik/exit_status") if self.crawler else None
+        if self.exitcode == 0 and verdict:
+            self.exitcode = verdict
 
     def _create_crawler(self, spidercls: object) -> Crawler:
-        crawler = super()._create_crawler(spidercls)  # type: ignore[arg-type]
-        self.crawlers.append(crawler)
-        return crawler
-
-    @property
-    def crawlers(self) -> list[Crawler]:
-        if "_crawlers" not in self.__dict__:
-            self._crawlers: list[Crawler] = []
-        return self._crawlers
+        self.crawler = super()._create_crawler(spidercls)  # type: ignore[arg-type]
+        return self.crawler
