@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import Spider, signals
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from kabarbaik_spider.items import ARTICLE_KEYS
-from kabarbaik_spider.store import JsonlStore, now_iso
+from kabarbaik_spider.store import JsonlStore, StoreWriteError, now_iso
 
 if TYPE_CHECKING:
     from typing import Self
@@ -19,26 +21,33 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Exit statuses of `scrapy crawl kabarbaik` (see kabarbaik_spider.commands.crawl).
+# Exit statuses of `scrapy crawl kabarbaik` (see kabarbaik_spider.commands.crawl), most urgent first.
 EXIT_OK = 0
-EXIT_ERRORS = 3  # the spider raised, or a listing page failed
+EXIT_USAGE = 2  # a bad argument or setting: nothing was touched
+EXIT_ERRORS = 3  # the walk did not reach the end of the feed (a listing page failed), or the spider raised
 EXIT_NO_ARTICLES = 4  # the feed listed no article at all
 EXIT_COVERAGE = 5  # a key's coverage fell below its threshold: the markup changed
-EXIT_INTERRUPTED = 6  # stopped before the end (SIGTERM/SIGINT)
+EXIT_INTERRUPTED = 6  # stopped before the end (SIGTERM/SIGINT, or another close reason)
+EXIT_ARTICLES_FAILED = 7  # listed articles failed after every retry: retried first by the next runs
+EXIT_STORE_FAILED = 8  # a store file could not be written (disk full, size limit): the crawl stopped at once
 EXIT_STORE_LOCKED = 75  # another crawl holds the store (EX_TEMPFAIL: try again later)
+STORE_WRITE_FAILED = "store_write_failed"  # the close reason when the store cannot be written
 
 
 class StoreExtension:
     """Opens the store named by ``KABARBAIK_OUTPUT`` for the crawl and closes it after.
 
-    The pipelines and the spider reach it with :func:`crawl_store`, so one
-    index serves them all. When the spider walked the feed to its end, the
-    store settles: its lines then let the next run stop early.
+    Only our ``crawl`` command switches it on (``KABARBAIK_STORE_ENABLED``):
+    ``scrapy shell``, ``parse`` or ``fetch`` neither lock the store nor write
+    to it. The pipelines and the spider reach it with :func:`crawl_store`, so
+    one index serves them all.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.store = JsonlStore(crawler.settings["KABARBAIK_OUTPUT"])
+        self.store = JsonlStore(
+            crawler.settings["KABARBAIK_OUTPUT"], retry_runs=crawler.settings.getint("KABARBAIK_RETRY_RUNS")
+        )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
         logger.info(
@@ -47,12 +56,12 @@ class StoreExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("KABARBAIK_STORE_ENABLED"):
+            raise NotConfigured("the store is opened by `scrapy crawl` only")
         return cls(crawler)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
-        if reason == "finished" and stats.get_value("kabarbaik/feed_complete"):
-            self.store.settle()
         logger.info(
             "Stored %d new articles in %s (%d in all); %d duplicates skipped, %d rejects in %s",
             stats.get_value("kabarbaik/stored", 0),
@@ -68,22 +77,39 @@ class StoreExtension:
 
 
 def crawl_store(crawler: Crawler) -> JsonlStore:
-    """The crawl's store; a clear error when the extension was switched off."""
+    """The crawl's store; a clear error when it is not open (not `scrapy crawl`, or switched off)."""
     extension = crawler.get_extension(StoreExtension)
     if extension is None:
-        raise RuntimeError("kabarbaik_spider.extensions.StoreExtension must be enabled in EXTENSIONS")
+        raise RuntimeError(
+            "the store is open only in `scrapy crawl` (KABARBAIK_STORE_ENABLED, StoreExtension in EXTENSIONS)"
+        )
     return extension.store
 
 
+def stop_for_store_failure(crawler: Crawler, error: Exception) -> None:
+    """A store file cannot be written: say so in one line and stop the crawl at once (exit 8)."""
+    if crawler.stats.get_value("kabarbaik/store_failed"):
+        return
+    crawler.stats.set_value("kabarbaik/store_failed", str(error))
+    logger.error("Stopping the crawl: %s", error)
+    if crawler.engine is not None and crawler.engine.spider is not None:
+        deferred_from_coro(crawler.engine.close_spider_async(reason=STORE_WRITE_FAILED))
+
+
 class RunReport:
-    """Judges the run and appends one line about it to ``<store>.runs.jsonl``.
+    """Judges the run, settles the store when the walk earned it, and appends one line to ``<store>.runs.jsonl``.
 
     Coverage is the share of the run's articles (stored, duplicate or rejected)
     that have a value for a key. Required keys are held to their threshold in
     every run; the optional ones once the run saw ``KABARBAIK_COVERAGE_MIN_ITEMS``
     articles, so that three new articles without an editor are not an alarm.
-    The verdict lands in the stats as ``kabarbaik/exit_status``, which our
-    ``crawl`` command turns into the process's exit status.
+
+    The store settles (its lines then let the next run stop early) only when
+    the run finished, walked the feed to its end, every listing page and
+    article it asked for was answered, and every write succeeded. Articles
+    that failed are remembered to retry first, settled or not. The verdict
+    lands in the stats as ``kabarbaik/exit_status``, which our ``crawl``
+    command turns into the process's exit status.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -100,6 +126,8 @@ class RunReport:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("KABARBAIK_STORE_ENABLED"):
+            raise NotConfigured("runs are reported by `scrapy crawl` only")
         return cls(crawler)
 
     def count_item(self, item: Any) -> None:
@@ -110,17 +138,28 @@ class RunReport:
     def coverage(self) -> dict[str, float]:
         return {key: round(self.filled[key] / self.articles, 3) for key in ARTICLE_KEYS} if self.articles else {}
 
-    def problems(self, reason: str) -> list[tuple[int, str]]:
-        """What went wrong, each with its exit status; empty for a good run."""
-        stats = self.crawler.stats
+    def problems(self, spider: Spider, reason: str) -> list[tuple[int, str]]:
+        """What went wrong, each with its exit status, most urgent first; empty for a good run."""
+        stats, store = self.crawler.stats, crawl_store(self.crawler)
+        walk = getattr(spider, "walk", {})
         found: list[tuple[int, str]] = []
+        if store.failure:
+            found.append((EXIT_STORE_FAILED, f"the store could not be written: {store.failure}"))
+        elif reason != "finished":
+            found.append((EXIT_INTERRUPTED, f"the crawl was stopped before its end ({reason})"))
         errors = stats.get_value("spider_exceptions/count", 0)
-        if errors or stats.get_value("kabarbaik/listing_failed"):
+        if errors:
+            found.append((EXIT_ERRORS, f"{errors} spider exceptions (see the log)"))
+        failures = getattr(spider, "listing_failures", {})
+        if failures:
+            found.append((EXIT_ERRORS, f"{len(failures)} listing pages failed, so the feed was not walked to its end"))
+        elif reason == "finished" and walk and not walk.get("end"):
+            found.append((EXIT_ERRORS, "the walk of the feed stopped without reaching its end"))
+        if store.failed_now:
             found.append(
                 (
-                    EXIT_ERRORS,
-                    f"{errors} spider exceptions, "
-                    f"{stats.get_value('kabarbaik/listing_failed', 0)} failed listing pages",
+                    EXIT_ARTICLES_FAILED,
+                    f"{len(store.failed_now)} listed articles could not be fetched; the next runs retry them first",
                 )
             )
         if (
@@ -139,13 +178,34 @@ class RunReport:
         ]
         if low:
             found.append((EXIT_COVERAGE, "field coverage fell (has the markup changed?): " + ", ".join(low)))
-        if reason == "shutdown":
-            found.append((EXIT_INTERRUPTED, "the crawl was stopped before its end"))
         return found
 
+    def settle(self, spider: Spider, reason: str, problems: list[tuple[int, str]]) -> bool:
+        """Remembers the articles to retry; vouches for the store's lines when the walk earned it."""
+        store = crawl_store(self.crawler)
+        walk = getattr(spider, "walk", {})
+        settle = (
+            reason == "finished"
+            and bool(walk.get("complete"))
+            and not any(status in (EXIT_STORE_FAILED, EXIT_ERRORS) for status, _ in problems)
+        )
+        try:
+            store.save_state(settle)
+        except StoreWriteError as error:
+            logger.error("Could not save the store's state: %s", error)
+            return False
+        for url in store.given_up_now:
+            logger.error("Gave up on %s after %d failed runs; `-a full=1` tries it again", url, store.retry_runs)
+        return settle
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
-        stats = self.crawler.stats
-        problems = self.problems(reason)
+        stats, store = self.crawler.stats, crawl_store(self.crawler)
+        if reason == "finished" and hasattr(spider, "close_ledger"):
+            spider.close_ledger()  # what got no answer in a finished run vanished: a named failure
+        problems = self.problems(spider, reason)
+        settled = self.settle(spider, reason, problems)
+        if store.failure and not any(status == EXIT_STORE_FAILED for status, _ in problems):
+            problems.insert(0, (EXIT_STORE_FAILED, f"the store could not be written: {store.failure}"))
         status = problems[0][0] if problems else EXIT_OK
         stats.set_value("kabarbaik/exit_status", status)
         for _, problem in problems:
@@ -157,29 +217,43 @@ class RunReport:
                 "The theme's markup was missed; these came from fallback layers (has the site changed?): %s",
                 ", ".join(f"{key} {count}" for key, count in sorted(fallbacks.items())),
             )
-        crawl_store(self.crawler).runs.append(
-            {
-                "started_at": self.started_at,
-                "finished_at": now_iso(),
-                "finish_reason": reason,
-                "exit_status": status,
-                "problems": [problem for _, problem in problems],
-                "arguments": getattr(spider, "arguments", {}),
-                "feed_end": counts.get("kabarbaik/feed_end"),
-                "listing_pages_requested": counts.get("kabarbaik/requests/listing", 0),
-                "articles_requested": counts.get("kabarbaik/requests/article", 0),
-                "items_new": counts.get("kabarbaik/stored", 0),
-                "duplicates_skipped": counts.get("kabarbaik/duplicate", 0),
-                "rejects": counts.get("kabarbaik/rejected", 0),
-                "articles_gone": counts.get("kabarbaik/article_gone", 0),
-                "known_skipped": counts.get("kabarbaik/known_skipped", 0),
-                "http_errors": {
-                    key.rsplit("/", 1)[1]: value
-                    for key, value in counts.items()
-                    if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400
-                },
-                "articles_seen": self.articles,
-                "coverage": self.coverage(),
-                "fallbacks": fallbacks,
-            }
-        )
+        walk = getattr(spider, "walk", {})
+        line = {
+            "started_at": self.started_at,
+            "finished_at": now_iso(),
+            "finish_reason": reason,
+            "exit_status": status,
+            "problems": [problem for _, problem in problems],
+            "arguments": getattr(spider, "arguments", {}),
+            "feed_end": walk.get("end"),
+            "feed_complete": bool(walk.get("complete")),
+            "settled": settled,
+            "listing_pages_requested": counts.get("kabarbaik/requests/listing", 0),
+            "listing_pages_limit": getattr(spider, "listing_pages_limit", None),
+            "articles_requested": counts.get("kabarbaik/requests/article", 0),
+            "items_new": counts.get("kabarbaik/stored", 0),
+            "duplicates_skipped": counts.get("kabarbaik/duplicate", 0),
+            "rejects": counts.get("kabarbaik/rejected", 0),
+            "articles_gone": counts.get("kabarbaik/article_gone", 0),
+            "known_skipped": counts.get("kabarbaik/known_skipped", 0),
+            "listing_failures": [
+                {"url": url, "reason": why} for url, why in getattr(spider, "listing_failures", {}).items()
+            ],
+            "articles_failed": [{"url": url, "reason": why} for url, why in store.failed_now.items()],
+            "articles_given_up": store.given_up_now,
+            "articles_to_retry": len(store.pending),
+            "store_broken_lines": store.broken_lines[:100],
+            "http_errors": {
+                key.rsplit("/", 1)[1]: value
+                for key, value in counts.items()
+                if key.startswith("downloader/response_status_count/") and int(key.rsplit("/", 1)[1]) >= 400
+            },
+            "articles_seen": self.articles,
+            "coverage": self.coverage(),
+            "fallbacks": fallbacks,
+        }
+        try:
+            store.runs.append(line)
+        except StoreWriteError as error:
+            logger.error("Could not write the run's line: %s", error)
+            stats.set_value("kabarbaik/exit_status", EXIT_STORE_FAILED)

@@ -3,11 +3,16 @@
 Used by the offline demo and the end-to-end tests: it serves a folder laid out
 as the site is (``/slug/`` → ``slug/index.html``, a 404 page with status 404),
 rewrites the live origin in every page to its own, logs each request, and can
-answer chosen paths with faults first (500s, a 503 with ``Retry-After``).
+answer chosen paths with faults first: an error status with headers (a 503
+with ``Retry-After``, a redirect), a body of its own (a maintenance page), the
+page cut short (with or without a matching ``Content-Length``), a reset
+connection or a slow answer. Each fault answers one request, in order.
 """
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
 import time
 from collections import defaultdict, deque
@@ -25,10 +30,21 @@ CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; chars
 
 @dataclass(frozen=True)
 class Fault:
-    """One answer served instead of the page: a status and its headers."""
+    """One answer served instead of the page.
 
-    status: int
+    ``body`` replaces the page; ``keep`` serves only that share of the page
+    (with a matching ``Content-Length``); ``short`` declares the whole page's
+    length but closes the connection after ``keep`` of it; ``reset`` closes the
+    connection without an answer; ``delay`` waits that many seconds first.
+    """
+
+    status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes | None = None
+    keep: float | None = None
+    short: bool = False
+    reset: bool = False
+    delay: float = 0.0
 
 
 class OfflineSite:
@@ -75,13 +91,14 @@ class OfflineSite:
         """How many times ``path`` was asked for."""
         return len(self.times(path))
 
-    def answer(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        """Status, headers and body for one GET of ``path``."""
+    def fault(self, path: str) -> Fault | None:
+        """Logs one GET of ``path`` and takes the next fault planned for it, if any."""
         with self._lock:
             self.requests.append((time.monotonic(), path))
-            fault = self.faults[path].popleft() if self.faults[path] else None
-        if fault is not None:
-            return fault.status, dict(fault.headers), f"fault {fault.status}\n".encode()
+            return self.faults[path].popleft() if self.faults[path] else None
+
+    def answer(self, path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body of the page at ``path`` (``query`` is for subclasses that vary pages)."""
         target = (self.root / path.lstrip("/")).resolve()
         if not target.is_relative_to(self.root.resolve()):
             return self.not_found()
@@ -106,13 +123,31 @@ class OfflineSite:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                status, headers, body = site.answer(urlsplit(self.path).path)
+                parts = urlsplit(self.path)
+                fault = site.fault(parts.path)
+                if fault and fault.delay:
+                    time.sleep(fault.delay)  # the server being slow, not a test waiting
+                if fault and fault.reset:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    self.close_connection = True
+                    return
+                status, headers, body = site.answer(parts.path, parts.query)
+                length = len(body)
+                if fault:
+                    status, headers = fault.status, {**headers, **fault.headers}
+                    body = fault.body if fault.body is not None else body
+                    length = len(body)
+                    if fault.keep is not None:
+                        body = body[: int(len(body) * fault.keep)]
+                        length = length if fault.short else len(body)
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Content-Length", str(length))
                 self.end_headers()
                 self.wfile.write(body)
+                if len(body) < length:
+                    self.close_connection = True
 
             def log_message(self, format: str, *args: object) -> None:
                 """Quiet: ``site.requests`` is the log."""

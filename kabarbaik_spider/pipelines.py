@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 
-from kabarbaik_spider.extensions import crawl_store
+from kabarbaik_spider.extensions import crawl_store, stop_for_store_failure
 from kabarbaik_spider.items import REQUIRED_KEYS
+from kabarbaik_spider.store import StoreWriteError
 
 if TYPE_CHECKING:
     from typing import Self
@@ -50,15 +53,29 @@ def has_offset(value: Any) -> bool:
 
 
 class StoreBoundPipeline:
-    """What every pipeline here needs: the crawl's store and its stats."""
+    """What every pipeline here needs: the crawl's store, its stats, and a way to stop when the store fails."""
 
-    def __init__(self, store: JsonlStore, stats: StatsCollector) -> None:
+    def __init__(
+        self, store: JsonlStore, stats: StatsCollector, on_store_failure: Callable[[Exception], None] | None = None
+    ) -> None:
         self.store = store
         self.stats = stats
+        self.on_store_failure = on_store_failure
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawl_store(crawler), crawler.stats)
+        if not crawler.settings.getbool("KABARBAIK_STORE_ENABLED"):
+            raise NotConfigured("the store is written by `scrapy crawl` only")
+        return cls(crawl_store(crawler), crawler.stats, partial(stop_for_store_failure, crawler))
+
+    def write(self, url: str | None, write: Callable[[], None]) -> None:
+        """Runs one write to the store; when it fails, the crawl stops and the item is dropped, not lost quietly."""
+        try:
+            write()
+        except StoreWriteError as error:
+            if self.on_store_failure is not None:
+                self.on_store_failure(error)
+            raise DropItem(f"Not stored {url}: {error}", log_level="DEBUG") from error
 
 
 class ValidatePipeline(StoreBoundPipeline):
@@ -69,7 +86,7 @@ class ValidatePipeline(StoreBoundPipeline):
         reasons = problems(record)
         if reasons:
             reason = "; ".join(reasons)
-            self.store.reject(record.get("url"), reason, record)
+            self.write(record.get("url"), partial(self.store.reject, record.get("url"), reason, record))
             self.stats.inc_value("kabarbaik/rejected")
             raise DropItem(f"Rejected {record.get('url')}: {reason}")
         return item
@@ -78,8 +95,8 @@ class ValidatePipeline(StoreBoundPipeline):
 class DedupePipeline(StoreBoundPipeline):
     """Drops an article the store already holds, or that this run already passed."""
 
-    def __init__(self, store: JsonlStore, stats: StatsCollector) -> None:
-        super().__init__(store, stats)
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
         self.seen_urls: set[str] = set()
         self.seen_post_ids: set[int] = set()
 
@@ -98,6 +115,7 @@ class StorePipeline(StoreBoundPipeline):
     """Appends the item to the store as one whole, flushed JSON line."""
 
     def process_item(self, item: Any) -> Any:
-        self.store.append(as_record(item))
+        record = as_record(item)
+        self.write(record.get("url"), partial(self.store.append, record))
         self.stats.inc_value("kabarbaik/stored")
         return item

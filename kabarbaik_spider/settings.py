@@ -48,10 +48,20 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024  # a news page is well under 1 MiB
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_AFTER_MAX = 300.0
+RETRY_429_WAIT = 5.0  # a 429 without Retry-After pauses the host this long
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "kabarbaik_spider.middlewares.RetryAfterMiddleware": 550,
+    # After decompression (590), before the retry middleware sees the response.
+    "kabarbaik_spider.middlewares.CompletePageMiddleware": 580,
 }
+
+# A listed article that fails to download is retried first by the next runs, and given
+# up (moved to the rejects with its reason, until `-a full=1`) after this many runs in a row.
+KABARBAIK_RETRY_RUNS = 3
+# The most listing pages one run reads: this many, plus two per page of articles the store
+# already holds (at 10 a page), so a backfill grows with the store; `-a max_pages` overrides.
+KABARBAIK_LISTING_PAGES_MIN = 100
 
 # Unsafe defaults for an unattended crawler: no consoles, no local files.
 REMOTE_CONTROL_ENABLED = False

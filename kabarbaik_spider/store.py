@@ -3,25 +3,33 @@
 The store is the crawler's memory across runs (no JOBDIR, no deltafetch). It
 appends each record as one whole line written with a single ``os.write`` on an
 ``O_APPEND`` descriptor, so a killed crawl leaves whole lines, and it never
-rewrites a line. Beside ``articles.jsonl`` live:
+rewrites a line. A write that fails (a full disk, a file size limit, a short
+write) is cut back to the last whole line and stops the crawl
+(:class:`StoreWriteError`). The store file itself carries the crawl's lock
+(``flock``): there is no lock file that could be deleted by mistake. Beside
+``articles.jsonl`` live:
 
-- ``articles.jsonl.lock``: held (``flock``) by the one run that may write;
 - ``articles.jsonl.rejects.jsonl``: pages that could not become a valid item;
-- ``articles.jsonl.gone.jsonl``: listed articles that answered 404/410.
+- ``articles.jsonl.gone.jsonl``: listed articles that answered 404/410;
+- ``articles.jsonl.runs.jsonl``: one line per finished run, for schedulers;
+- ``articles.jsonl.state.json``: how many lines a complete walk of the feed
+  vouched for (``settled_lines``) and the articles to retry (``pending``,
+  with the runs they failed in and why).
 
 Gone and rejected articles are *given up*: not fetched again (so a broken
 page fails one run loudly, not every run) until a ``full`` run retries them.
-- ``articles.jsonl.runs.jsonl``: one line per finished run, for schedulers;
-- ``articles.jsonl.state.json``: how many lines a complete walk of the feed
-  vouched for (``settled_lines``) and the articles to retry (``pending``).
+An article that failed to download is retried first by the next runs, and
+given up (moved to the rejects with its last reason) after ``retry_runs``
+runs in a row.
 
 Only *settled* lines let an incremental run stop early: lines appended by a
-run that was killed before it reached the end of its walk do not, so the next
-run walks on past them and fills the gap.
+run that did not walk the feed to its end do not, so the next run walks on
+past them and fills the gap.
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import logging
@@ -56,13 +64,22 @@ class StoreLockedError(RuntimeError):
     """Another process is writing to this store."""
 
 
+class StoreWriteError(RuntimeError):
+    """A store file could not be written; the message is one line that says which and why."""
+
+
 class StoreLock:
-    """An exclusive ``flock`` on ``<store>.lock``, shared by everything in one process."""
+    """An exclusive ``flock`` on the store file itself, shared by everything in one process.
+
+    Locking the data, not a lock file beside it, means no file can be deleted to
+    "clear a stale lock" and let two crawls write at once: the kernel drops the
+    lock when the process ends, however it ends.
+    """
 
     _held: ClassVar[dict[Path, tuple[int, int]]] = {}  # path → (descriptor, holders in this process)
 
     def __init__(self, store_path: Path) -> None:
-        self.path = sidecar(store_path.resolve(), "lock")
+        self.path = store_path.resolve()
 
     def acquire(self) -> None:
         if self.path in self._held:
@@ -70,16 +87,12 @@ class StoreLock:
             self._held[self.path] = (fd, holders + 1)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
             os.close(fd)
-            store = self.path.with_suffix("")
-            raise StoreLockedError(f"{store} is in use by another crawl ({holder or 'unknown'})") from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()} since {now_iso()}\n".encode(), 0)
+            raise StoreLockedError(f"{self.path} is in use by another crawl") from None
         self._held[self.path] = (fd, 1)
 
     def release(self) -> None:
@@ -99,15 +112,30 @@ class JsonlFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._fd: int | None = None
+        self.failure: str | None = None  # set by the first failed write; later writes fail at once
 
     def append(self, record: dict[str, Any]) -> None:
-        if self._fd is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        """Appends one whole line, or raises :class:`StoreWriteError` and leaves the file as it was."""
+        if self.failure:
+            raise StoreWriteError(self.failure)
         data = encode_line(record)
-        written = os.write(self._fd, data)
-        if written != len(data):  # pragma: no cover - a full disk; never leave half a line behind
-            raise OSError(f"short write to {self.path}: {written} of {len(data)} bytes")
+        size = None
+        try:
+            if self._fd is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            size = os.fstat(self._fd).st_size
+            written = os.write(self._fd, data)
+            if written != len(data):
+                raise OSError(errno.EIO, f"short write, {written} of {len(data)} bytes")
+        except OSError as error:
+            self.failure = f"cannot write {self.path}: {error.strerror or error}"
+            if size is not None and self._fd is not None:
+                try:
+                    os.ftruncate(self._fd, size)  # back to the last whole line
+                except OSError as cut:
+                    self.failure += f"; and cutting the partial line back failed: {cut.strerror}"
+            raise StoreWriteError(self.failure) from error
 
     def records(self) -> list[dict[str, Any]]:
         if not self.path.exists():
@@ -124,26 +152,38 @@ class JsonlFile:
 class JsonlStore:
     """Articles keyed by canonical URL and post id, and the files that live beside them."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], retry_runs: int = 3) -> None:
         self.path = Path(path)
         self.rejects_path = sidecar(self.path, "rejects.jsonl")
         self.state_path = sidecar(self.path, "state.json")
+        self.retry_runs = retry_runs
         self.lock = StoreLock(self.path)
         self.lock.acquire()
         self.url_lines: dict[str, int] = {}
         self.post_id_lines: dict[int, int] = {}
         self.lines = 0
+        self.broken_lines: list[int] = []  # 1-based numbers of lines that are not one whole record
         self._articles = JsonlFile(self.path)
         self._rejects = JsonlFile(self.rejects_path)
         self._gone_file = JsonlFile(sidecar(self.path, "gone.jsonl"))
         self.runs = JsonlFile(sidecar(self.path, "runs.jsonl"))
         state = json.loads(self.state_path.read_text()) if self.state_path.exists() else {}
         self.settled_lines: int = state.get("settled_lines", 0)
-        self.pending: list[str] = state.get("pending", [])
-        self._failed: list[str] = []
+        pending = state.get("pending", {})
+        if isinstance(pending, list):  # the state of an earlier version: URLs only
+            pending = {url: {"runs_failed": 1, "reason": "failed in an earlier run"} for url in pending}
+        self.pending: dict[str, dict[str, Any]] = pending
+        self.failed_now: dict[str, str] = {}  # this run's failed articles → why
+        self.given_up_now: list[str] = []
         self.gone: set[str] = {record["url"] for record in self._gone_file.records()}
         self.rejected: set[str] = {record["url"] for record in self._rejects.records() if record["url"]}
         self._load()
+
+    @property
+    def failure(self) -> str | None:
+        """Why a store file could not be written in this run, if one could not."""
+        files = (self._articles, self._rejects, self._gone_file, self.runs)
+        return next((file.failure for file in files if file.failure), None)
 
     # -- reading -------------------------------------------------------------
 
@@ -155,21 +195,40 @@ class JsonlStore:
             for line in lines:
                 self._index_line(self.lines, line)
                 self.lines += 1
+        if self.broken_lines:
+            shown = ", ".join(map(str, self.broken_lines[:10]))
+            logger.error(
+                "Store %s has %d lines that are not one whole record (lines %s%s); they are kept but not indexed, "
+                "so their articles are fetched again",
+                self.path,
+                len(self.broken_lines),
+                shown,
+                ", …" if len(self.broken_lines) > 10 else "",
+            )
 
     def _index_line(self, number: int, line: bytes) -> None:
+        """Indexes one line's keys; a line that is not one whole JSON record is counted, never indexed.
+
+        The fast path reads the keys from the line's start without a full parse;
+        it is taken only for a line shaped like one record: it ends with ``}``
+        and holds no second ``{"url": `` (a JSON string cannot hold that
+        unescaped, so a second one means a cut line with another glued on).
+        """
         found = _KEYS_PREFIX.match(line)
-        if found:
+        if found and line.endswith(b"}\n") and line.find(b'{"url": ', 1) < 0:
             url, post_id = json.loads(found[1]), found[2]
         else:
             try:
                 record = json.loads(line)
+                if not isinstance(record, dict):
+                    raise ValueError("not an object")
             except ValueError:
-                logger.warning("Store %s line %d is not JSON; it is kept but not indexed", self.path, number + 1)
+                self.broken_lines.append(number + 1)
                 return
             url, post_id = record.get("url"), record.get("post_id")
-        if url:
+        if isinstance(url, str) and url:
             self.url_lines.setdefault(url, number)
-        if post_id not in (None, b"null"):
+        if isinstance(post_id, int | bytes) and post_id != b"null":
             self.post_id_lines.setdefault(int(post_id), number)
 
     def _drop_torn_tail(self) -> None:
@@ -241,18 +300,38 @@ class JsonlStore:
             self.gone.add(url)
             self._gone_file.append({"url": url, "status": status, "seen_at": now_iso()})
 
-    def retry_later(self, url: str) -> None:
-        """An article that failed (not gone): the next run requests it first."""
-        self._failed.append(url)
+    def retry_later(self, url: str, reason: str) -> None:
+        """An article that failed (not gone): the next runs request it first."""
+        self.failed_now[url] = reason
 
-    def settle(self) -> None:
-        """A walk of the feed completed: vouch for every line so far; remember what to retry."""
-        pending = [url for url in dict.fromkeys([*self.pending, *self._failed]) if not self.knows(url)]
-        state = {"settled_lines": self.lines, "pending": pending, "settled_at": now_iso()}
+    def save_state(self, settle: bool) -> None:
+        """Remembers what to retry; when ``settle``, a walk of the feed completed: vouch for every line so far.
+
+        An article that failed in ``retry_runs`` runs in a row is given up: it
+        goes to the rejects file with its last reason, until a ``full`` run.
+        """
+        pending: dict[str, dict[str, Any]] = {}
+        for url, entry in self.pending.items():
+            if url not in self.failed_now and not self.knows(url):
+                pending[url] = entry  # not tried in this run (it was stopped early): keep as it was
+        for url, reason in self.failed_now.items():
+            if self.has(url):
+                continue
+            runs_failed = self.pending.get(url, {}).get("runs_failed", 0) + 1
+            if runs_failed >= self.retry_runs:
+                self.reject(url, f"gave up after {runs_failed} runs in a row: {reason}")
+                self.given_up_now.append(url)
+            else:
+                pending[url] = {"runs_failed": runs_failed, "reason": reason}
+        settled = self.lines if settle else self.settled_lines
+        state = {"settled_lines": settled, "pending": pending, "saved_at": now_iso()}
         partial = self.state_path.with_name(self.state_path.name + ".partial")
-        partial.write_text(json.dumps(state, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(partial, self.state_path)  # atomic: the state is old or new, never half
-        self.settled_lines, self.pending = state["settled_lines"], pending
+        try:
+            partial.write_text(json.dumps(state, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            os.replace(partial, self.state_path)  # atomic: the state is old or new, never half
+        except OSError as error:
+            raise StoreWriteError(f"cannot write {self.state_path}: {error.strerror or error}") from error
+        self.settled_lines, self.pending = settled, pending
 
     def close(self) -> None:
         for file in (self._articles, self._rejects, self._gone_file, self.runs):

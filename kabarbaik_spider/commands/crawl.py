@@ -1,50 +1,137 @@
-"""``scrapy crawl`` that exits non-zero when the run went wrong.
+"""``scrapy crawl`` that checks what it was given and exits non-zero when the run went wrong.
 
-Scrapy's own ``crawl`` exits 0 whatever happened inside the crawl. This one
-takes the store's lock first (a second run on the same store exits at once
-with status 75 and leaves the store alone), then runs Scrapy's command and
-exits with the verdict of :class:`kabarbaik_spider.extensions.RunReport`.
+Scrapy's own ``crawl`` exits 0 whatever happened inside the crawl, and answers a
+bad argument with tracebacks. This one first checks the spider's name, its
+arguments (``-a``) and our settings (``-s``): a bad one is one line naming it and
+what is accepted, exit status 2, and nothing touched. Then it takes the store's
+lock (a second run on the same store exits at once with status 75 and leaves
+the store alone), runs Scrapy's command and exits with the verdict of
+:class:`kabarbaik_spider.extensions.RunReport`. Only this command opens the
+store (``KABARBAIK_STORE_ENABLED``): ``scrapy shell`` or ``parse`` never lock it.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
-from kabarbaik_spider.extensions import EXIT_STORE_LOCKED
+from kabarbaik_spider.extensions import EXIT_ERRORS, EXIT_STORE_LOCKED, EXIT_USAGE
+from kabarbaik_spider.items import ARTICLE_KEYS
 from kabarbaik_spider.store import StoreLock, StoreLockedError
 
 if TYPE_CHECKING:
     import argparse
 
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
+
+
+class BadInputError(ValueError):
+    """A spider name, argument or setting that cannot be used; the message is one line."""
+
+
+def check_number(settings: BaseSettings, name: str, kind: type[int] | type[float], least: float) -> None:
+    value = settings.get(name)
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or number < least:
+        what = "a whole number" if kind is int else "a number"
+        raise BadInputError(f"bad setting -s {name}={value!r}: expected {what}, {least:g} or more")
+
+
+def check_settings(settings: BaseSettings) -> None:
+    """Our settings, each readable and in range: a typo fails here, not as a traceback mid-crawl."""
+    for name, kind, least in (
+        ("KABARBAIK_COVERAGE_MIN_ITEMS", int, 0),
+        ("KABARBAIK_RETRY_RUNS", int, 1),
+        ("KABARBAIK_LISTING_PAGES_MIN", int, 1),
+        ("RETRY_AFTER_MAX", float, 0),
+        ("RETRY_429_WAIT", float, 0),
+    ):
+        check_number(settings, name, kind, least)
+    coverage = settings.get("KABARBAIK_COVERAGE_MIN")
+    expected = "expected a JSON object of item key → least share from 0 to 1, e.g. '{\"editor\": 0.3}'"
+    try:
+        minimums = settings.getdict("KABARBAIK_COVERAGE_MIN")
+    except (TypeError, ValueError):
+        raise BadInputError(f"bad setting -s KABARBAIK_COVERAGE_MIN={coverage!r}: {expected}") from None
+    for key, share in minimums.items():
+        if (
+            key not in ARTICLE_KEYS
+            or isinstance(share, bool)
+            or not isinstance(share, int | float)
+            or not 0 <= share <= 1
+        ):
+            raise BadInputError(f"bad setting -s KABARBAIK_COVERAGE_MIN: {key!r}: {share!r}; {expected}")
+    if not str(settings.get("KABARBAIK_OUTPUT") or "").strip():
+        raise BadInputError("bad setting -s KABARBAIK_OUTPUT='': expected the path of a JSON lines file")
 
 
 class Command(ScrapyCrawlCommand):
     crawler: Crawler | None = None  # `scrapy crawl` runs exactly one spider
+    default_settings: ClassVar[dict[str, Any]] = {"KABARBAIK_STORE_ENABLED": True}
 
     def short_desc(self) -> str:
         return "Run a spider; exit non-zero when the run failed or its fields lost coverage"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.settings is not None
-        lock = StoreLock(Path(self.settings["KABARBAIK_OUTPUT"]))
+        assert self.settings is not None and self.crawler_process is not None
+        try:
+            self.check(args, opts)
+        except BadInputError as bad:
+            print(f"kabarbaik: {bad}", file=sys.stderr)
+            self.exitcode = EXIT_USAGE
+            return
+        store = Path(self.settings["KABARBAIK_OUTPUT"])
+        lock = StoreLock(store)
         try:
             lock.acquire()
         except StoreLockedError as locked:
             print(f"kabarbaik: not crawling: {locked}", file=sys.stderr)
             self.exitcode = EXIT_STORE_LOCKED
             return
+        except OSError as error:
+            print(f"kabarbaik: bad setting -s KABARBAIK_OUTPUT={str(store)!r}: {error.strerror}", file=sys.stderr)
+            self.exitcode = EXIT_USAGE
+            return
         try:
+            if not os.access(store, os.W_OK):
+                print(f"kabarbaik: bad setting -s KABARBAIK_OUTPUT={str(store)!r}: not writable", file=sys.stderr)
+                self.exitcode = EXIT_USAGE
+                return
             super().run(args, opts)
         finally:
             lock.release()
-        verdict = self.crawler.stats.get_value("kabarbaik/exit_status") if self.crawler else None
+        stats = getattr(self.crawler, "stats", None)
+        verdict = stats.get_value("kabarbaik/exit_status") if stats is not None else None
+        if self.exitcode == 0 and verdict is None:
+            print("kabarbaik: the run ended without a verdict (see the log); treating it as failed", file=sys.stderr)
+            verdict = EXIT_ERRORS
         if self.exitcode == 0 and verdict:
             self.exitcode = verdict
+
+    def check(self, args: list[str], opts: argparse.Namespace) -> None:
+        """The spider exists, its arguments and our settings are usable (:class:`BadInputError` if not)."""
+        assert self.settings is not None and self.crawler_process is not None
+        if len(args) == 1:
+            try:
+                spidercls = self.crawler_process.spider_loader.load(args[0])
+            except KeyError:
+                names = ", ".join(sorted(self.crawler_process.spider_loader.list()))
+                raise BadInputError(f"no spider named {args[0]!r}; the spiders are: {names}") from None
+            check_arguments = getattr(spidercls, "check_arguments", None)
+            if check_arguments is not None:
+                try:
+                    check_arguments(opts.spargs)
+                except ValueError as bad:
+                    raise BadInputError(str(bad)) from None
+        check_settings(self.settings)
 
     def _create_crawler(self, spidercls: object) -> Crawler:
         self.crawler = super()._create_crawler(spidercls)  # type: ignore[arg-type]

@@ -14,12 +14,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from kabarbaik_spider.items import Article
+from kabarbaik_spider.items import ARTICLE_KEYS, Article
 from kabarbaik_spider.pages.sources import (
     VISIBLE_DATE_WORDS,
     JsonLd,
@@ -27,6 +27,7 @@ from kabarbaik_spider.pages.sources import (
     clean_text,
     iso_date,
     node_text,
+    page_selector,
     visible_date,
 )
 
@@ -74,8 +75,10 @@ NOT_BODY = re.compile(
     r"|(?:Penulis|Reporter|Editor)\s*:)",
     re.IGNORECASE,
 )
+MAX_VIEWS_DIGITS = 15
 BYLINE_PREFIX = re.compile(r"^Pos-pos oleh\s+", re.IGNORECASE)
 
+FIELD_METHODS = {"url": "canonical_url"}  # every other key is read by the method of its name
 Value = TypeVar("Value")
 
 
@@ -84,11 +87,12 @@ class ArticleParser:
 
     def __init__(self, html_text: str, url: str, more: Sequence[tuple[str, str]] = ()) -> None:
         self.url = url
-        self.doc = Selector(text=html_text)
-        self.more = [Selector(text=text) for text, _ in more]
+        self.doc = page_selector(html_text)
+        self.more = [page_selector(text) for text, _ in more]
         self.ld = JsonLd(self.doc)
         self.meta = Meta(self.doc)
         self.fallbacks: set[str] = set()
+        self.errors: dict[str, str] = {}  # field → the error that cost it (a parser never raises)
 
     # -- helpers -------------------------------------------------------------
 
@@ -212,7 +216,8 @@ class ArticleParser:
             "views", " ".join(self.scope(self.doc).xpath(VIEWS_TEXT).getall())
         )
         found = VIEWS_COUNT.search(text or "")
-        return int(found[1].replace(".", "")) if found else None
+        digits = found[1].replace(".", "") if found else ""
+        return int(digits) if 0 < len(digits) <= MAX_VIEWS_DIGITS else None
 
     @cached_property
     def figure(self) -> Selector | None:
@@ -253,9 +258,26 @@ class ArticleParser:
         )
         return [best] if best is not None else []
 
+    def is_article_page(self) -> bool:
+        """The page is a post at all (not a maintenance page, a bot challenge or an error page).
+
+        WordPress marks a post whatever the theme: its body classes (``single``,
+        ``postid-N``), an id of ``post-N``, a shortlink ``?p=N``, an article in
+        JSON-LD or ``og:type`` article. A page with none of these is a failed
+        download to retry, not an article with missing keys to reject.
+        """
+        body_classes = self.doc.xpath("//body/@class").get("").split()
+        return bool(
+            "single" in body_classes
+            or self.field("post_id") is not None
+            or self.ld.article
+            or self.meta("og:type") == "article"
+        )
+
     def continuation_urls(self) -> list[str]:
         """Links from the first page to ``<its URL>N/`` (N ≥ 2), in order: the article's further pages."""
-        pattern = re.compile(re.escape(self.canonical_url().rstrip("/")) + r"/(\d+)/?$")
+        canonical = self.field("url") or self.url
+        pattern = re.compile(re.escape(canonical.rstrip("/")) + r"/(\d+)/?$")
         numbered: dict[int, str] = {}
         for href in self.doc.xpath("//a/@href").getall():
             found = pattern.match(urljoin(self.url, href.strip()))
@@ -264,22 +286,15 @@ class ArticleParser:
         return [numbered[n] for n in sorted(numbered)]
 
     def article(self) -> Article:
-        return Article(
-            url=self.canonical_url(),
-            post_id=self.post_id(),
-            title=self.title(),
-            published_at=self.published_at(),
-            modified_at=self.modified_at(),
-            author=self.author(),
-            editor=self.editor(),
-            category=self.category(),
-            tags=self.tags(),
-            views=self.views(),
-            image_url=self.image_url(),
-            image_caption=self.image_caption(),
-            summary=self.summary(),
-            body=self.body(),
-        )
+        return Article(**{key: self.field(key) for key in ARTICLE_KEYS})
+
+    def field(self, key: str) -> Any:
+        """One key's value; an error in its sources costs that key (named in ``errors``), never the page."""
+        try:
+            return getattr(self, FIELD_METHODS.get(key, key))()
+        except Exception as error:
+            self.errors[key] = f"{type(error).__name__}: {error}"[:300]
+            return [] if key == "tags" else None
 
 
 def continuation_urls(html_text: str, url: str) -> list[str]:

@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from parsel import Selector
 
-from kabarbaik_spider.pages.sources import VISIBLE_DATE_WORDS, node_text, visible_date
+from kabarbaik_spider.pages.sources import VISIBLE_DATE_WORDS, node_text, page_selector, visible_date
 
 # Theme markup: the model's guess at the live theme's class names.
 CARDS = "div.posts-container article.post-item"
@@ -35,6 +35,7 @@ HEADING_LINKS = f"//*[self::h1 or self::h2 or self::h3 or self::h4]//a[@href][no
 REL_NEXT = '//a[@rel="next"]/@href'
 NEXT_WORDS = re.compile(r"^(?:berikutnya|selanjutnya|next|older posts?|»|›)", re.IGNORECASE)
 PAGE_NUMBER = re.compile(r"/page/(\d+)/?$")
+LISTING_BODY_CLASSES = frozenset({"home", "blog", "archive", "category", "tag", "author", "date", "paged", "search"})
 NOT_A_POST = re.compile(r"^/(?:category|tag|author|page|wp-[a-z]+|feed|search)/|^/$|\.\w{2,4}$")
 
 
@@ -52,12 +53,13 @@ class Listing:
     cards: list[Card] = field(default_factory=list)
     next_url: str | None = None
     fallbacks: set[str] = field(default_factory=set)
+    is_listing_page: bool = False  # WordPress says so: a page of the feed, even when it lists nothing
 
 
 def parse_listing(html_text: str, url: str) -> Listing:
     """Cards of the main loop, in order, and the next listing page if there is one."""
-    doc = Selector(text=html_text)
-    listing = Listing(cards=theme_cards(doc, url), next_url=next_page(doc, url))
+    doc = page_selector(html_text)
+    listing = Listing(cards=theme_cards(doc, url), next_url=next_page(doc, url), is_listing_page=is_listing_page(doc))
     if not listing.cards:
         listing.cards = structural_cards(doc, url)
         listing.fallbacks.update(["cards"] if listing.cards else [])
@@ -65,6 +67,11 @@ def parse_listing(html_text: str, url: str) -> Listing:
         listing.next_url = next_page_by_structure(doc, url)
         listing.fallbacks.update(["next"] if listing.next_url else [])
     return listing
+
+
+def is_listing_page(doc: Selector) -> bool:
+    """WordPress's own body classes mark a listing (home, archive, page N), whatever the theme."""
+    return not LISTING_BODY_CLASSES.isdisjoint(doc.xpath("//body/@class").get("").split())
 
 
 def theme_cards(doc: Selector, url: str) -> list[Card]:

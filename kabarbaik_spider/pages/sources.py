@@ -17,6 +17,7 @@ from parsel import Selector
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
+MAX_GRAPH_DEPTH = 8  # lists and @graphs nested deeper than this are not the page's metadata
 ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle"})
 _WHITESPACE = re.compile(r"\s+")
 # A visible Indonesian date, for finding one by its words when no class marks it.
@@ -33,6 +34,14 @@ def clean_text(value: str | None) -> str | None:
         return None
     text = _WHITESPACE.sub(" ", value).strip()
     return text or None
+
+
+def page_selector(html_text: str) -> Selector:
+    """The page's tree; text that is not valid Unicode (lone surrogates) is mended, never an error."""
+    try:
+        return Selector(text=html_text)
+    except UnicodeError:
+        return Selector(text=html_text.encode("utf-8", "replace").decode("utf-8"))
 
 
 def node_text(node: Selector | None) -> str | None:
@@ -55,7 +64,7 @@ def iso_date(value: Any) -> str | None:
         return None
     try:
         return to_wib(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
-    except ValueError:
+    except (ValueError, OverflowError):  # not ISO, or a year that has no WIB (0001 with +14:00)
         return None
 
 
@@ -71,12 +80,15 @@ def visible_date(value: str | None) -> str | None:
         return None
     import dateparser
 
-    parsed = dateparser.parse(
-        _VISIBLE_DATE_NOISE.sub(" ", text),
-        languages=["id"],
-        settings={"TIMEZONE": "Asia/Jakarta", "RETURN_AS_TIMEZONE_AWARE": True},
-    )
-    return to_wib(parsed) if parsed else None
+    try:
+        parsed = dateparser.parse(
+            _VISIBLE_DATE_NOISE.sub(" ", text),
+            languages=["id"],
+            settings={"TIMEZONE": "Asia/Jakarta", "RETURN_AS_TIMEZONE_AWARE": True},
+        )
+        return to_wib(parsed) if parsed else None
+    except (ValueError, OverflowError):
+        return None
 
 
 class JsonLd:
@@ -87,17 +99,19 @@ class JsonLd:
         for block in doc.xpath('//script[@type="application/ld+json"]/text()').getall():
             try:
                 data = json.loads(block, strict=False)
-            except ValueError:
+            except (ValueError, RecursionError):  # broken, or nested deeper than Python recurses
                 continue
             self._collect(data)
 
-    def _collect(self, data: Any) -> None:
+    def _collect(self, data: Any, depth: int = 0) -> None:
+        if depth > MAX_GRAPH_DEPTH:
+            return
         if isinstance(data, list):
             for entry in data:
-                self._collect(entry)
+                self._collect(entry, depth + 1)
         elif isinstance(data, dict):
             if "@graph" in data:
-                self._collect(data["@graph"])
+                self._collect(data["@graph"], depth + 1)
             else:
                 self.nodes.append(data)
 
@@ -106,8 +120,8 @@ class JsonLd:
         wanted = set(types)
         for node in self.nodes:
             kind = node.get("@type")
-            kinds = set(kind) if isinstance(kind, list) else {kind}
-            if kinds & wanted:
+            kinds = kind if isinstance(kind, list) else [kind]
+            if any(isinstance(name, str) and name in wanted for name in kinds):
                 return node
         return {}
 
@@ -123,7 +137,7 @@ class JsonLd:
             ref = ref[0] if ref else None
         if isinstance(ref, dict) and ("url" in ref or "contentUrl" in ref):
             return ref
-        if isinstance(ref, dict) and "@id" in ref:
+        if isinstance(ref, dict) and isinstance(ref.get("@id"), str):
             for node in self.nodes:
                 if node.get("@id") == ref["@id"]:
                     return node
