@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import defaultdict, deque
@@ -26,6 +27,17 @@ from urllib.parse import urlsplit
 LIVE_ORIGIN = "https://kabarbaik.co"
 BUNDLED_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".xml": "application/xml"}
+
+
+class Server(ThreadingHTTPServer):
+    """A listen backlog as deep as a crawl's bursts: with the default 5, connections wait for a SYN retry (1 s)."""
+
+    request_queue_size = 128
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A crawler that hangs up (a timeout, a cancelled download) is not the server's error: stay quiet."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,7 @@ class OfflineSite:
         self.faults: dict[str, deque[Fault]] = defaultdict(deque, {p: deque(f) for p, f in (faults or {}).items()})
         self.requests: list[tuple[float, str]] = []  # (monotonic time, path), in arrival order
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
+        self._server = Server(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="offline-site", daemon=True)
 

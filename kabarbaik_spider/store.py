@@ -276,9 +276,9 @@ class JsonlStore:
         return self.given_up(url) or self.has(url, post_id)
 
     def settled(self, url: str, post_id: int | None = None) -> bool:
-        """Known from before the last complete walk of the feed: safe to stop at."""
+        """Known from before the last complete walk of the feed, or failed then and retried first: safe to stop at."""
         line = self._line_of(url, post_id)
-        return self.given_up(url) or (line is not None and line < self.settled_lines)
+        return self.given_up(url) or url in self.pending or (line is not None and line < self.settled_lines)
 
     # -- writing -------------------------------------------------------------
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+import resource
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -70,6 +72,17 @@ def read_store(path: Path) -> list[dict]:
     return [json.loads(line) for line in raw.splitlines()]
 
 
+def assert_every_article_once(store: Path, expected: list[dict], origin: str) -> None:
+    """The store holds each expected article exactly once, every field right."""
+    stored = read_store(store)
+    assert len(stored) == len({item["url"] for item in stored}), "an article was stored twice"
+    by_url = {item["url"]: item for item in stored}
+    for item in (at_origin(e, origin) for e in expected):
+        assert item["url"] in by_url, f"missing {item['url']}"
+        assert not field_diff(by_url[item["url"]], item), "\n".join(field_diff(by_url[item["url"]], item))
+    assert len(stored) == len(expected)
+
+
 SLOW = ("-s", "DOWNLOAD_DELAY=0.25", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
 
 
@@ -100,8 +113,23 @@ def last_run(store: Path) -> dict:
     return json.loads(store.with_name(store.name + ".runs.jsonl").read_text(encoding="utf-8").splitlines()[-1])
 
 
-def crawl(site: OfflineSite, store: Path, *extra: str, start_path: str = "/") -> subprocess.CompletedProcess[str]:
-    """The real ``scrapy crawl kabarbaik`` against ``site``, in a subprocess."""
+def store_state(store: Path) -> dict:
+    path = store.with_name(store.name + ".state.json")
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def crawl(
+    site: OfflineSite, store: Path, *extra: str, start_path: str = "/", file_size_limit: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real ``scrapy crawl kabarbaik`` against ``site``, in a subprocess.
+
+    ``file_size_limit`` caps the size of any file the crawl writes (``RLIMIT_FSIZE``):
+    a disk that fills, without needing root.
+    """
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
+
     return subprocess.run(
         crawl_command(site.origin + start_path, store, *extra),
         cwd=PROJECT_ROOT,
@@ -109,6 +137,14 @@ def crawl(site: OfflineSite, store: Path, *extra: str, start_path: str = "/") ->
         text=True,
         timeout=300,
         check=False,
+        preexec_fn=limit_file_size if file_size_limit else None,
+    )
+
+
+def run_scrapy(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
+    """Any ``scrapy`` command of the project, as a person types it."""
+    return subprocess.run(
+        [sys.executable, "-m", "scrapy", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
     )
 
 

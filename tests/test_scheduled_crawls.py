@@ -14,11 +14,10 @@ import signal
 import pytest
 from site_fixtures import (
     SITE,
-    at_origin,
+    assert_every_article_once,
     copy_site,
     crawl,
     expected_items,
-    field_diff,
     last_run,
     publish,
     read_store,
@@ -40,16 +39,6 @@ def article_paths(site: OfflineSite) -> list[str]:
 
 def listing_paths(site: OfflineSite) -> list[str]:
     return [path for _, path in site.requests if LISTING.match(path)]
-
-
-def assert_every_article_once(store, expected: list[dict], origin: str) -> None:
-    stored = read_store(store)
-    assert len(stored) == len({item["url"] for item in stored}), "an article was stored twice"
-    by_url = {item["url"]: item for item in stored}
-    for item in (at_origin(e, origin) for e in expected):
-        assert item["url"] in by_url, f"missing {item['url']}"
-        assert not field_diff(by_url[item["url"]], item), "\n".join(field_diff(by_url[item["url"]], item))
-    assert len(stored) == len(expected)
 
 
 def test_a_rerun_fetches_only_the_new_articles(tmp_path) -> None:
@@ -139,6 +128,10 @@ def test_a_backfill_paused_with_sigterm_resumes_from_its_jobdir(tmp_path) -> Non
         assert "Resuming crawl" in resumed.stderr
         assert_every_article_once(store, ITEMS, site.origin)
         fetched = article_paths(site)
+        assert last_run(store)["settled"] is True  # the resumed run vouches for the whole walk
+        before = len(site.requests)
+        assert crawl(site, store).returncode == 0
+        assert [path for _, path in site.requests[before:]] == ["/robots.txt", "/"]  # so the next run stops at page 1
     assert len(fetched) == len(set(fetched)) == len(ITEMS) + 1  # each page once; the split article has two
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.spiderloader import get_spider_loader
 
 from kabarbaik_spider.extensions import EXIT_ERRORS, EXIT_STORE_LOCKED, EXIT_USAGE
 from kabarbaik_spider.items import ARTICLE_KEYS
@@ -73,41 +74,52 @@ def check_settings(settings: BaseSettings) -> None:
         raise BadInputError("bad setting -s KABARBAIK_OUTPUT='': expected the path of a JSON lines file")
 
 
+def store_problem(setting: str, error: OSError) -> str:
+    """What is wrong with ``KABARBAIK_OUTPUT``, said so that the fix is plain."""
+    path = Path(setting).resolve()
+    where = f"bad setting -s KABARBAIK_OUTPUT={setting!r}"
+    if path.is_dir():
+        return f"{where}: it is a folder; expected the path of a JSON lines file"
+    blocker = next((parent for parent in path.parents if parent.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        return f"{where}: {blocker} is a file, not a folder"
+    return f"{where}: cannot create {error.filename or path}: {error.strerror or error}"
+
+
 class Command(ScrapyCrawlCommand):
     crawler: Crawler | None = None  # `scrapy crawl` runs exactly one spider
+    lock: StoreLock | None = None
     default_settings: ClassVar[dict[str, Any]] = {"KABARBAIK_STORE_ENABLED": True}
 
     def short_desc(self) -> str:
         return "Run a spider; exit non-zero when the run failed or its fields lost coverage"
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        assert self.settings is not None and self.crawler_process is not None
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Scrapy reads ``-a`` and ``-s`` here; we check them and lock the store here, before anything is logged."""
+        super().process_options(args, opts)
         try:
             self.check(args, opts)
         except BadInputError as bad:
             print(f"kabarbaik: {bad}", file=sys.stderr)
-            self.exitcode = EXIT_USAGE
-            return
-        store = Path(self.settings["KABARBAIK_OUTPUT"])
-        lock = StoreLock(store)
+            raise SystemExit(EXIT_USAGE) from None
+        assert self.settings is not None
+        self.lock = StoreLock(Path(self.settings["KABARBAIK_OUTPUT"]))
         try:
-            lock.acquire()
+            self.lock.acquire()
+            os.close(os.open(self.lock.path, os.O_WRONLY | os.O_APPEND))  # writable, not just lockable
         except StoreLockedError as locked:
             print(f"kabarbaik: not crawling: {locked}", file=sys.stderr)
-            self.exitcode = EXIT_STORE_LOCKED
-            return
+            raise SystemExit(EXIT_STORE_LOCKED) from None
         except OSError as error:
-            print(f"kabarbaik: bad setting -s KABARBAIK_OUTPUT={str(store)!r}: {error.strerror}", file=sys.stderr)
-            self.exitcode = EXIT_USAGE
-            return
+            print(f"kabarbaik: {store_problem(self.settings['KABARBAIK_OUTPUT'], error)}", file=sys.stderr)
+            raise SystemExit(EXIT_USAGE) from None
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
-            if not os.access(store, os.W_OK):
-                print(f"kabarbaik: bad setting -s KABARBAIK_OUTPUT={str(store)!r}: not writable", file=sys.stderr)
-                self.exitcode = EXIT_USAGE
-                return
             super().run(args, opts)
         finally:
-            lock.release()
+            if self.lock is not None:
+                self.lock.release()
         stats = getattr(self.crawler, "stats", None)
         verdict = stats.get_value("kabarbaik/exit_status") if stats is not None else None
         if self.exitcode == 0 and verdict is None:
@@ -118,12 +130,13 @@ class Command(ScrapyCrawlCommand):
 
     def check(self, args: list[str], opts: argparse.Namespace) -> None:
         """The spider exists, its arguments and our settings are usable (:class:`BadInputError` if not)."""
-        assert self.settings is not None and self.crawler_process is not None
+        assert self.settings is not None
         if len(args) == 1:
+            spiders = get_spider_loader(self.settings)
             try:
-                spidercls = self.crawler_process.spider_loader.load(args[0])
+                spidercls = spiders.load(args[0])
             except KeyError:
-                names = ", ".join(sorted(self.crawler_process.spider_loader.list()))
+                names = ", ".join(sorted(spiders.list()))
                 raise BadInputError(f"no spider named {args[0]!r}; the spiders are: {names}") from None
             check_arguments = getattr(spidercls, "check_arguments", None)
             if check_arguments is not None:

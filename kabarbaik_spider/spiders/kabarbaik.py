@@ -20,6 +20,7 @@ import scrapy
 from scrapy import signals
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.url import url_is_from_any_domain
 from twisted.python.failure import Failure
 
 from kabarbaik_spider.extensions import crawl_store, stop_for_store_failure
@@ -47,6 +48,10 @@ ARGUMENTS = {
     "full": "1 or 0 (also true/false, yes/no)",
 }
 SCHEDULER_ARGUMENTS = ("_job",)  # scrapyd adds its job id to every run
+# Errors that come without a message: what they mean.
+SILENT_ERRORS = {
+    "ResponseDataLossError": "the connection closed before the whole body (its Content-Length) arrived",
+}
 
 
 class BadArgumentError(ValueError):
@@ -93,12 +98,20 @@ def describe_failure(failure: Failure) -> str:
         return given
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
-    reasons = getattr(failure.value, "reasons", None)  # twisted's ResponseFailed wraps the real ones
-    if reasons:
-        return "; ".join(describe_failure(reason) for reason in reasons)
-    message = " ".join(failure.getErrorMessage().split())
-    name = failure.type.__name__ if failure.type else "failure"
-    return f"{name}: {message[:300]}" if message and message != name else name
+    return describe_error(failure.value)
+
+
+def describe_error(error: BaseException) -> str:
+    """``Name: message``, with the reasons twisted wraps in a list (``ResponseFailed``) read out."""
+    name = type(error).__name__
+    inner = getattr(error.__cause__, "reasons", None) or getattr(error, "reasons", None)
+    if name in SILENT_ERRORS:
+        message = SILENT_ERRORS[name]
+    elif inner:
+        message = "; ".join(describe_error(reason.value) for reason in inner)
+    else:
+        message = " ".join(str(error).split()) or SILENT_ERRORS.get(name, "")
+    return f"{name}: {message[:300]}" if message else name
 
 
 class KabarbaikSpider(scrapy.Spider):
@@ -129,11 +142,13 @@ class KabarbaikSpider(scrapy.Spider):
         self.listed: set[str] = set()  # card URLs listed in this run, to see a feed that repeats itself
         self.walked: set[str] = set()  # listing URLs read in this run, to see a next link that loops back
         self.listing_failures: dict[str, str] = {}  # listing URL → why it failed
+        self.vanished: dict[str, str] = {}  # ledger key → what became of it, for requests Scrapy drops silently
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         return spider
 
     # -- the walk's ledger ---------------------------------------------------
@@ -165,10 +180,16 @@ class KabarbaikSpider(scrapy.Spider):
         reason = f"Scrapy dropped {request.url} as a request already made (a redirect loop?)"
         self.fail(kind, request.meta[ASKED], reason)
 
+    def request_scheduled(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
+        """Notes a redirect off the site: Scrapy's offsite filter drops it without a callback or an errback."""
+        key = request.meta.get(ASKED)
+        if key in self.walk["asked"] and not url_is_from_any_domain(request.url, self.allowed_domains):
+            self.vanished[key] = f"redirected off the site, to {request.url}"
+
     def close_ledger(self) -> None:
         """At the end of a finished run, what got neither a callback nor an errback vanished: a named failure."""
         for key, kind in list(self.walk["asked"].items()):
-            self.fail(kind, key, "no answer: the request vanished (redirected off the site, or filtered by Scrapy)")
+            self.fail(kind, key, self.vanished.get(key, "no answer: the request vanished (filtered by Scrapy)"))
 
     def fail(self, kind: str, url: str, reason: str) -> None:
         (self.fail_listing if kind == "listing" else self.fail_article)(url, reason)
@@ -190,7 +211,7 @@ class KabarbaikSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.walk["complete"] and not self.walk["asked"]:  # a resumed JOBDIR whose walk had ended
             return
-        if not self.walk["pages"]:
+        if not self.walk["pages"] and self.start_url not in self.walk["asked"]:  # else a JOBDIR queue holds it
             yield self.listing_request(self.start_url, page=1)
         for url in list(self.store.pending):  # articles that failed in an earlier run
             if not self.store.has(url) and url not in self.walk["asked"]:

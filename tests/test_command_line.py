@@ -1,0 +1,81 @@
+"""What the person at the keyboard meets: a bad argument or setting is one line and exit 2, touching nothing."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from site_fixtures import SITE, crawl, run_scrapy
+
+from kabarbaik_spider.extensions import EXIT_USAGE
+from kabarbaik_spider.offline_site import OfflineSite
+from kabarbaik_spider.store import StoreLock
+
+ARTICLE = "/petani-madiun-mulai-tanam-jagung-4/"
+
+
+@pytest.mark.parametrize(
+    ("given", "named"),
+    [
+        (("-a", "start_url=notaurl"), "-a start_url='notaurl': expected an http(s) URL"),
+        (("-a", "max_pages=abc"), "-a max_pages='abc': expected a whole number"),
+        (("-a", "max_pages=0"), "-a max_pages='0': expected a whole number of listing pages, 1 or more"),
+        (("-a", "since=yesterday"), "-a since='yesterday': expected a day as YYYY-MM-DD"),
+        (("-a", "max_page=1"), "unknown argument -a max_page=…; the arguments are: start_url, max_pages, since, full"),
+        (("-a", "full=maybe"), "-a full='maybe': expected 1 or 0"),
+        (("-s", "KABARBAIK_COVERAGE_MIN=0.9"), "-s KABARBAIK_COVERAGE_MIN='0.9': expected a JSON object"),
+        (("-s", 'KABARBAIK_COVERAGE_MIN={"editr": 0.3}'), "KABARBAIK_COVERAGE_MIN: 'editr': 0.3; expected"),
+        (("-s", "KABARBAIK_RETRY_RUNS=often"), "-s KABARBAIK_RETRY_RUNS='often': expected a whole number, 1 or more"),
+        (("-s", "RETRY_AFTER_MAX=-1"), "-s RETRY_AFTER_MAX='-1': expected a number, 0 or more"),
+    ],
+    ids=lambda value: value[-1] if isinstance(value, tuple) else None,
+)
+def test_a_bad_argument_or_setting_is_one_line_naming_it(tmp_path, given, named) -> None:
+    store = tmp_path / "data" / "articles.jsonl"
+    with OfflineSite(SITE) as site:
+        result = crawl(site, store, *given)
+        assert site.requests == []
+    assert result.returncode == EXIT_USAGE
+    [line] = result.stderr.splitlines()
+    assert line.startswith("kabarbaik: ") and named in line, line
+    assert list(tmp_path.iterdir()) == [], "nothing may be touched"
+
+
+def test_a_store_path_under_a_regular_file_is_one_line(tmp_path) -> None:
+    (tmp_path / "file").write_text("not a folder")
+    store = tmp_path / "file" / "articles.jsonl"
+    result = run_scrapy("crawl", "kabarbaik", "-s", f"KABARBAIK_OUTPUT={store}")
+    assert result.returncode == EXIT_USAGE
+    assert result.stderr.strip() == (
+        f"kabarbaik: bad setting -s KABARBAIK_OUTPUT='{store}': {tmp_path / 'file'} is a file, not a folder"
+    )
+
+
+def test_a_store_path_that_cannot_be_created_is_one_line() -> None:
+    result = run_scrapy("crawl", "kabarbaik", "-s", "KABARBAIK_OUTPUT=/proc/kabarbaik/articles.jsonl")
+    assert result.returncode == EXIT_USAGE
+    [line] = result.stderr.splitlines()
+    assert line.startswith("kabarbaik: bad setting -s KABARBAIK_OUTPUT='/proc/kabarbaik/articles.jsonl': cannot create")
+
+
+def test_an_unknown_spider_is_one_line() -> None:
+    result = run_scrapy("crawl", "nonexistent")
+    assert result.returncode == EXIT_USAGE
+    assert result.stderr.strip() == "kabarbaik: no spider named 'nonexistent'; the spiders are: kabarbaik"
+
+
+def test_other_scrapy_commands_neither_lock_nor_write_the_store(tmp_path) -> None:
+    store = tmp_path / "articles.jsonl"
+    held = StoreLock(store)
+    held.acquire()  # a crawl is running on this store
+    try:
+        with OfflineSite(SITE) as site:
+            parsed = run_scrapy(
+                "parse", "--spider", "kabarbaik", "-c", "parse_article", "-s", f"KABARBAIK_OUTPUT={store}",
+                "-a", f"start_url={site.origin}/", site.origin + ARTICLE,
+            )  # fmt: skip
+    finally:
+        held.release()
+    assert parsed.returncode == 0, parsed.stderr[-3000:]
+    assert "'post_id': 117018" in parsed.stdout
+    assert sorted(os.listdir(tmp_path)) == ["articles.jsonl"] and store.read_bytes() == b""
