@@ -48,3 +48,13 @@ def test_the_three_pages_list_every_article_once() -> None:
 def test_a_category_listing_is_a_feed_too() -> None:
     page = listing("category/ekonomi/")
     assert len(page.cards) == 4 and page.next_url is None
+
+
+def test_wordpress_body_classes_tell_a_listing_from_a_maintenance_or_article_page() -> None:
+    assert all(listing(path).is_listing_page for path in ("", "page/2/", "page/3/", "category/ekonomi/"))
+    article = "petani-madiun-mulai-tanam-jagung-4/"
+    assert not parse_listing(
+        (SITE / article / "index.html").read_text(encoding="utf-8"), HOME + article
+    ).is_listing_page
+    maintenance = "<html><body class='maintenance'><h1>Briefly unavailable for scheduled maintenance</h1></body></html>"
+    assert not parse_listing(maintenance, HOME + "page/2/").is_listing_page
