@@ -122,6 +122,8 @@ class RunReport:
         self.started_at = now_iso()
         crawler.signals.connect(self.count_item, signal=signals.item_scraped)
         crawler.signals.connect(self.count_item, signal=signals.item_dropped)
+        crawler.signals.connect(self.count_item_error, signal=signals.item_error)
+        self.item_errors = 0
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -134,6 +136,10 @@ class RunReport:
         self.articles += 1
         adapter = ItemAdapter(item)
         self.filled.update(key for key in ARTICLE_KEYS if adapter.get(key) not in (None, "", []))
+
+    def count_item_error(self, item: Any) -> None:
+        """A pipeline raised (a bug, not a drop): the item is lost to this run, which must not pass."""
+        self.item_errors += 1
 
     def coverage(self) -> dict[str, float]:
         return {key: round(self.filled[key] / self.articles, 3) for key in ARTICLE_KEYS} if self.articles else {}
@@ -150,20 +156,28 @@ class RunReport:
         errors = stats.get_value("spider_exceptions/count", 0)
         if errors:
             found.append((EXIT_ERRORS, f"{errors} spider exceptions (see the log)"))
+        if self.item_errors:
+            found.append((EXIT_ERRORS, f"{self.item_errors} items raised in the pipelines and were not stored"))
         failures = getattr(spider, "listing_failures", {})
         if failures:
-            found.append((EXIT_ERRORS, f"{len(failures)} listing pages failed, so the feed was not walked to its end"))
+            url, why = next(iter(failures.items()))
+            found.append(
+                (EXIT_ERRORS, f"{len(failures)} listing page(s) failed ({url}: {why}), so the feed was not walked")
+            )
         elif reason == "finished" and walk and not walk.get("end"):
             found.append((EXIT_ERRORS, "the walk of the feed stopped without reaching its end"))
         if store.failed_now:
+            url, why = next(iter(store.failed_now.items()))
             found.append(
                 (
                     EXIT_ARTICLES_FAILED,
-                    f"{len(store.failed_now)} listed articles could not be fetched; the next runs retry them first",
+                    f"{len(store.failed_now)} listed article(s) could not be fetched ({url}: {why});"
+                    " the next runs retry them first",
                 )
             )
         if (
             reason == "finished"
+            and not failures
             and stats.get_value("kabarbaik/requests/listing")
             and not stats.get_value("kabarbaik/cards")
         ):
