@@ -21,10 +21,15 @@ SITE = FIXTURES / "site"
 EXPECTED = FIXTURES / "expected"
 
 
-def expected_items() -> list[dict]:
-    """Every article of the bundled site, as ``expected/mirror.jsonl`` holds it."""
-    with (EXPECTED / "mirror.jsonl").open(encoding="utf-8") as lines:
+def expected_items(channel: str = "mirror") -> list[dict]:
+    """Every article of the bundled site, as ``expected/mirror.jsonl`` (from the pages) or ``api.jsonl`` holds it."""
+    with (EXPECTED / f"{channel}.jsonl").open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
+
+
+def api_posts() -> list[dict]:
+    """The REST API's post records of the bundled site (``?_embed``), newest first."""
+    return json.loads((FIXTURES / "api" / "posts.json").read_text(encoding="utf-8"))
 
 
 def page_file(url: str, root: Path = SITE) -> Path:

@@ -14,14 +14,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import ClassVar, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
-from kabarbaik_spider.items import ARTICLE_KEYS, Article
+from kabarbaik_spider.items import Article
 from kabarbaik_spider.pages.sources import (
     VISIBLE_DATE_WORDS,
+    FieldReader,
     JsonLd,
     Meta,
     clean_text,
@@ -78,21 +79,41 @@ NOT_BODY = re.compile(
 MAX_VIEWS_DIGITS = 15
 BYLINE_PREFIX = re.compile(r"^Pos-pos oleh\s+", re.IGNORECASE)
 
-FIELD_METHODS = {"url": "canonical_url"}  # every other key is read by the method of its name
 Value = TypeVar("Value")
 
 
-class ArticleParser:
+def content_paragraphs(content: Selector) -> list[str]:
+    """The article's own paragraphs in a content element: no ads, ``Baca Juga``, promotions or credit lines.
+
+    One cleaning for every channel: the page's content container and the
+    REST API's ``content.rendered`` go through it alike.
+    """
+    texts = (node_text(p) for p in content.xpath(f".//p[not({BODY_NOISE})]"))
+    return [text for text in texts if text and not NOT_BODY.match(text)]
+
+
+def credit_lines(scope: Selector) -> dict[str, str]:
+    """``Penulis:``, ``Reporter:`` and ``Editor:`` lines found by their words, wherever they stand."""
+    found: dict[str, str] = {}
+    for node in scope.xpath(CREDIT_CANDIDATES):
+        for match in CREDIT_LINE.finditer(node_text(node) or ""):
+            found.setdefault(match["label"].lower(), match["name"].strip())
+    return found
+
+
+class ArticleParser(FieldReader):
     """One article from its first page and any continuation pages (``/slug/2/``)."""
 
+    field_methods: ClassVar[dict[str, str]] = {"url": "canonical_url"}
+
     def __init__(self, html_text: str, url: str, more: Sequence[tuple[str, str]] = ()) -> None:
+        super().__init__()
         self.url = url
         self.doc = page_selector(html_text)
         self.more = [page_selector(text) for text, _ in more]
         self.ld = JsonLd(self.doc)
         self.meta = Meta(self.doc)
         self.fallbacks: set[str] = set()
-        self.errors: dict[str, str] = {}  # field → the error that cost it (a parser never raises)
 
     # -- helpers -------------------------------------------------------------
 
@@ -111,17 +132,10 @@ class ArticleParser:
         """The article's own part of the page: ``<article>``, else ``<main>``, else the body."""
         return next((found[0] for xpath in ARTICLE_SCOPES if (found := page.xpath(xpath))), page)
 
-    def _credits(self, page: Selector) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for node in self.scope(page).xpath(CREDIT_CANDIDATES):
-            for match in CREDIT_LINE.finditer(node_text(node) or ""):
-                found.setdefault(match["label"].lower(), match["name"].strip())
-        return found
-
     @cached_property
     def credits(self) -> dict[str, str]:
         """Credit lines from the last page that shows them (the box follows the text)."""
-        return next((found for page in reversed(self.pages) if (found := self._credits(page))), {})
+        return next((found for page in reversed(self.pages) if (found := credit_lines(self.scope(page)))), {})
 
     # -- fields, one each ----------------------------------------------------
 
@@ -245,10 +259,7 @@ class ArticleParser:
 
     def paragraphs(self, page: Selector) -> list[str]:
         content = page.css(CONTENT) or self._fallback("body", self.densest_block(page))
-        if not content:
-            return []
-        texts = (node_text(p) for p in content[0].xpath(f".//p[not({BODY_NOISE})]"))
-        return [text for text in texts if text and not NOT_BODY.match(text)]
+        return content_paragraphs(content[0]) if content else []
 
     def densest_block(self, page: Selector) -> list[Selector]:
         """The element whose own paragraphs hold the most text: the article's text, on any theme."""
@@ -284,17 +295,6 @@ class ArticleParser:
             if found and int(found[1]) > 1:
                 numbered.setdefault(int(found[1]), found[0])
         return [numbered[n] for n in sorted(numbered)]
-
-    def article(self) -> Article:
-        return Article(**{key: self.field(key) for key in ARTICLE_KEYS})
-
-    def field(self, key: str) -> Any:
-        """One key's value; an error in its sources costs that key (named in ``errors``), never the page."""
-        try:
-            return getattr(self, FIELD_METHODS.get(key, key))()
-        except Exception as error:
-            self.errors[key] = f"{type(error).__name__}: {error}"[:300]
-            return [] if key == "tags" else None
 
 
 def continuation_urls(html_text: str, url: str) -> list[str]:

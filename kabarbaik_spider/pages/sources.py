@@ -11,9 +11,11 @@ import json
 import re
 from datetime import datetime, timedelta, timezone
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 from parsel import Selector
+
+from kabarbaik_spider.items import ARTICLE_KEYS, Article
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
@@ -186,3 +188,26 @@ class Meta:
 
     def __call__(self, key: str) -> str | None:
         return clean_text(self.values.get(key))
+
+
+class FieldReader:
+    """Reads an :class:`Article` one key at a time, each by the method of its name (or ``field_methods``).
+
+    A reader never raises, whatever its input: an error in a key's sources
+    costs that key (left empty, named in ``errors``), never the article.
+    """
+
+    field_methods: ClassVar[dict[str, str]] = {}
+
+    def __init__(self) -> None:
+        self.errors: dict[str, str] = {}  # key → the error that cost it
+
+    def field(self, key: str) -> Any:
+        try:
+            return getattr(self, self.field_methods.get(key, key))()
+        except Exception as error:
+            self.errors[key] = f"{type(error).__name__}: {error}"[:300]
+            return [] if key == "tags" else None
+
+    def article(self) -> Article:
+        return Article(**{key: self.field(key) for key in ARTICLE_KEYS})
