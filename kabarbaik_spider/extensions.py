@@ -11,6 +11,7 @@ from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
+from kabarbaik_spider.crosscheck import CrossCheck
 from kabarbaik_spider.items import ARTICLE_KEYS
 from kabarbaik_spider.store import JsonlStore, StoreWriteError, now_iso
 
@@ -183,15 +184,27 @@ class RunReport:
         ):
             found.append((EXIT_NO_ARTICLES, "the feed listed no article at all"))
         coverage = self.coverage()
+        not_read = getattr(spider, "keys_not_read", frozenset())  # views, for items from the REST API
         low = [
             f"{key} {coverage[key]:.0%} < {minimum:.0%}"
             for key, minimum in self.thresholds.items()
             if coverage
+            and key not in not_read
             and coverage.get(key, 0.0) < minimum
             and (key in self.required or self.articles >= self.min_items)
         ]
         if low:
             found.append((EXIT_COVERAGE, "field coverage fell (has the markup changed?): " + ", ".join(low)))
+        crosscheck = self.crawler.get_extension(CrossCheck)
+        if crosscheck is not None and crosscheck.found:
+            first = crosscheck.found[0]
+            found.append(
+                (
+                    EXIT_COVERAGE,
+                    f"the parser disagrees with WordPress's own record {len(crosscheck.found)} time(s)"
+                    f" (first: {first['url']} {first['key']}); see crosscheck in runs.jsonl",
+                )
+            )
         return found
 
     def settle(self, spider: Spider, reason: str, problems: list[tuple[int, str]]) -> bool:
@@ -204,7 +217,7 @@ class RunReport:
             and not any(status in (EXIT_STORE_FAILED, EXIT_ERRORS) for status, _ in problems)
         )
         try:
-            store.save_state(settle)
+            store.save_state(settle, getattr(spider, "sitemaps_walked", None))
         except StoreWriteError as error:
             logger.error("Could not save the store's state: %s", error)
             return False
@@ -239,10 +252,14 @@ class RunReport:
             "exit_status": status,
             "problems": [problem for _, problem in problems],
             "arguments": getattr(spider, "arguments", {}),
+            "api": getattr(spider, "api_note", None),
             "feed_end": walk.get("end"),
             "feed_complete": bool(walk.get("complete")),
             "settled": settled,
             "listing_pages_requested": counts.get("kabarbaik/requests/listing", 0),
+            "api_requests": counts.get("kabarbaik/requests/api", 0),
+            "sitemaps_requested": counts.get("kabarbaik/requests/sitemap", 0),
+            "sitemaps_unchanged": counts.get("kabarbaik/sitemap_unchanged", 0),
             "listing_pages_limit": getattr(spider, "listing_pages_limit", None),
             "articles_requested": counts.get("kabarbaik/requests/article", 0),
             "items_new": counts.get("kabarbaik/stored", 0),
@@ -265,6 +282,7 @@ class RunReport:
             "articles_seen": self.articles,
             "coverage": self.coverage(),
             "fallbacks": fallbacks,
+            "crosscheck": crosscheck.report() if (crosscheck := self.crawler.get_extension(CrossCheck)) else None,
         }
         try:
             store.runs.append(line)

@@ -11,6 +11,8 @@ connection or a slow answer. Each fault answers one request, in order.
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import struct
 import sys
@@ -19,14 +21,23 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from urllib.parse import urlsplit
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 LIVE_ORIGIN = "https://kabarbaik.co"
-BUNDLED_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "site"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+BUNDLED_SITE = FIXTURES / "site"
+BUNDLED_API = FIXTURES / "api"
 CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".xml": "application/xml"}
+FEED_TYPE = "application/rss+xml; charset=UTF-8"  # the feed is stored as feed/index.html
+JSON_TYPE = "application/json; charset=UTF-8"
+API_ROOT = "/wp-json/"
+POSTS_ROUTE = "/wp-json/wp/v2/posts"
+WIB = timezone(timedelta(hours=7))
 
 
 class Server(ThreadingHTTPServer):
@@ -59,8 +70,98 @@ class Fault:
     delay: float = 0.0
 
 
+def api_error(status: int, code: str, message: str) -> tuple[int, dict[str, str], bytes]:
+    body = {"code": code, "message": message, "data": {"status": status}}
+    return status, {"Content-Type": JSON_TYPE}, json.dumps(body).encode()
+
+
+def api_time(value: str) -> datetime:
+    """A filter's time: with its offset, or the site's time (WIB) when it has none, as WordPress reads it."""
+    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=WIB)
+
+
+def post_time(post: dict, key: str) -> datetime:
+    return datetime.fromisoformat(post[key]).replace(tzinfo=UTC)
+
+
+class RestApi:
+    """WordPress's REST API over a folder holding ``index.json`` and ``posts.json`` (``?_embed`` records).
+
+    ``/wp-json/`` is the index; ``/wp-json/wp/v2/posts`` pages with ``per_page``
+    (1-100) and ``page`` (past the end: 400 ``rest_post_invalid_page_number``),
+    filters with ``include``, ``after``, ``modified_after`` and ``order``, and
+    sends ``X-WP-Total``, ``X-WP-TotalPages`` and ``Link: rel="next"``. Slashes
+    are escaped as WordPress's encoder does. ``closed`` (401 or 403) answers
+    every API URL with ``rest_login_required``, as a security plugin does.
+    """
+
+    def __init__(self, folder: Path, origin: str, live_origin: str, closed: int | None = None) -> None:
+        self.folder, self.origin, self.live_origin, self.closed = folder, origin, live_origin, closed
+
+    def json(self, name: str) -> Any:
+        return json.loads((self.folder / name).read_text(encoding="utf-8").replace(self.live_origin, self.origin))
+
+    def encode(self, data: Any) -> bytes:
+        return json.dumps(data, ensure_ascii=False).replace("/", "\\/").encode("utf-8")
+
+    def answer(self, path: str, query: str) -> tuple[int, dict[str, str], bytes]:
+        if self.closed:
+            return api_error(self.closed, "rest_login_required", "REST API restricted to authenticated users.")
+        if path.rstrip("/") == API_ROOT.rstrip("/"):
+            return 200, {"Content-Type": JSON_TYPE}, self.encode(self.json("index.json"))
+        if path.rstrip("/") == POSTS_ROUTE:
+            return self.posts(parse_qs(query))
+        found = re.fullmatch(rf"{POSTS_ROUTE}/(\d+)/?", path)
+        if found:
+            post = next((post for post in self.json("posts.json") if post["id"] == int(found[1])), None)
+            if post is None:
+                return api_error(404, "rest_post_invalid_id", "Invalid post ID.")
+            return 200, {"Content-Type": JSON_TYPE}, self.encode(post)
+        return api_error(404, "rest_no_route", "No route was found matching the URL and request method.")
+
+    def posts(self, query: dict[str, list[str]]) -> tuple[int, dict[str, str], bytes]:
+        def one(name: str, default: str = "") -> str:
+            return query.get(name, [default])[-1]
+
+        try:
+            per_page, page = int(one("per_page", "10")), int(one("page", "1"))
+            include = {int(i) for i in one("include").split(",") if i.strip()}
+            after = api_time(one("after")) if one("after") else None
+            modified_after = api_time(one("modified_after")) if one("modified_after") else None
+        except ValueError:
+            return api_error(400, "rest_invalid_param", "Invalid parameter(s).")
+        if not 1 <= per_page <= 100 or page < 1:
+            return api_error(400, "rest_invalid_param", "Invalid parameter(s): per_page")
+        posts = [
+            post
+            for post in self.json("posts.json")
+            if (not include or post["id"] in include)
+            and (after is None or post_time(post, "date_gmt") > after)
+            and (modified_after is None or post_time(post, "modified_gmt") > modified_after)
+        ]
+        posts.sort(key=lambda post: post["date_gmt"], reverse=one("order", "desc") != "asc")
+        pages = -(-len(posts) // per_page)
+        if page > max(pages, 1):
+            return api_error(
+                400,
+                "rest_post_invalid_page_number",
+                "The page number requested is larger than the number of pages available.",
+            )
+        headers = {"Content-Type": JSON_TYPE, "X-WP-Total": str(len(posts)), "X-WP-TotalPages": str(pages)}
+        if page < pages:
+            query = {**query, "page": [str(page + 1)]}
+            headers["Link"] = f'<{self.origin}{POSTS_ROUTE}?{urlencode(query, doseq=True)}>; rel="next"'
+        return 200, headers, self.encode(posts[(page - 1) * per_page : page * per_page])
+
+
 class OfflineSite:
-    """``with OfflineSite(root) as site: ...`` serves ``root`` at ``site.origin``."""
+    """``with OfflineSite(root) as site: ...`` serves ``root`` at ``site.origin``, and the REST API from ``api``.
+
+    ``api`` is a folder of the API's JSON (the bundled one by default), a status
+    (401 or 403) for an API closed to anonymous clients, or None for a site
+    without one (404).
+    """
 
     def __init__(
         self,
@@ -68,6 +169,7 @@ class OfflineSite:
         faults: Mapping[str, Iterable[Fault]] | None = None,
         live_origin: str = LIVE_ORIGIN,
         port: int = 0,
+        api: Path | int | None = BUNDLED_API,
     ) -> None:
         self.root = Path(root)
         self.live_origin = live_origin.encode()
@@ -77,6 +179,10 @@ class OfflineSite:
         self._server = Server(("127.0.0.1", port), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="offline-site", daemon=True)
+        closed = api if isinstance(api, int) else None
+        folder = BUNDLED_API if closed else api
+        self.api = RestApi(Path(folder), self.origin, live_origin, closed) if folder is not None else None
+        self.api_queries: list[str] = []  # every API request's path and query, in arrival order
 
     @property
     def port(self) -> int:
@@ -110,7 +216,11 @@ class OfflineSite:
             return self.faults[path].popleft() if self.faults[path] else None
 
     def answer(self, path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
-        """Status, headers and body of the page at ``path`` (``query`` is for subclasses that vary pages)."""
+        """Status, headers and body of the page at ``path``, or of the API."""
+        if path.startswith(API_ROOT) or path == API_ROOT.rstrip("/"):
+            with self._lock:
+                self.api_queries.append(f"{path}?{query}")
+            return self.api.answer(path, query) if self.api else self.not_found()
         target = (self.root / path.lstrip("/")).resolve()
         if not target.is_relative_to(self.root.resolve()):
             return self.not_found()
@@ -120,7 +230,10 @@ class OfflineSite:
             target = target / "index.html"
         if not target.is_file():
             return self.not_found()
-        return 200, {"Content-Type": CONTENT_TYPES.get(target.suffix, "application/octet-stream")}, self.render(target)
+        kind = (
+            FEED_TYPE if target.parent.name == "feed" else CONTENT_TYPES.get(target.suffix, "application/octet-stream")
+        )
+        return 200, {"Content-Type": kind}, self.render(target)
 
     def not_found(self) -> tuple[int, dict[str, str], bytes]:
         page = self.root / "404.html"

@@ -62,6 +62,8 @@ KABARBAIK_RETRY_RUNS = 3
 # The most listing pages one run reads: this many, plus two per page of articles the store
 # already holds (at 10 a page), so a backfill grows with the store; `-a max_pages` overrides.
 KABARBAIK_LISTING_PAGES_MIN = 100
+# Posts per REST API request in `-a via=api` runs (WordPress gives 100 at most).
+KABARBAIK_API_PAGE_SIZE = 100
 
 # Unsafe defaults for an unattended crawler: no consoles, no local files.
 REMOTE_CONTROL_ENABLED = False
@@ -71,6 +73,7 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None}
 EXTENSIONS = {
     "kabarbaik_spider.extensions.StoreExtension": 0,
     "kabarbaik_spider.extensions.RunReport": 10,
+    "kabarbaik_spider.crosscheck.CrossCheck": 20,
 }
 ITEM_PIPELINES = {
     "kabarbaik_spider.pipelines.ValidatePipeline": 100,

@@ -173,6 +173,8 @@ class JsonlStore:
         if isinstance(pending, list):  # the state of an earlier version: URLs only
             pending = {url: {"runs_failed": 1, "reason": "failed in an earlier run"} for url in pending}
         self.pending: dict[str, dict[str, Any]] = pending
+        # Post sitemaps read whole by a settled run, with the lastmod their index gave them then.
+        self.sitemaps: dict[str, str | None] = state.get("sitemaps", {})
         self.failed_now: dict[str, str] = {}  # this run's failed articles → why
         self.given_up_now: list[str] = []
         self.gone: set[str] = {record["url"] for record in self._gone_file.records()}
@@ -275,6 +277,10 @@ class JsonlStore:
         """Nothing to fetch: the article is stored or given up."""
         return self.given_up(url) or self.has(url, post_id)
 
+    def sitemap_unchanged(self, url: str, lastmod: str | None) -> bool:
+        """A post sitemap read whole before, whose index still gives it the same ``lastmod``: nothing new in it."""
+        return lastmod is not None and self.sitemaps.get(url) == lastmod
+
     def settled(self, url: str, post_id: int | None = None) -> bool:
         """Known from before the last complete walk of the feed, or failed then and retried first: safe to stop at."""
         line = self._line_of(url, post_id)
@@ -304,8 +310,12 @@ class JsonlStore:
         """An article that failed (not gone): the next runs request it first."""
         self.failed_now[url] = reason
 
-    def save_state(self, settle: bool) -> None:
+    def save_state(self, settle: bool, sitemaps: dict[str, str | None] | None = None) -> None:
         """Remembers what to retry; when ``settle``, a walk of the feed completed: vouch for every line so far.
+
+        ``sitemaps`` are the post sitemaps the walk read whole, with their
+        ``lastmod``: remembered when it settles, so that later runs skip them
+        while their ``lastmod`` stays the same.
 
         An article that failed in ``retry_runs`` runs in a row is given up: it
         goes to the rejects file with its last reason, until a ``full`` run.
@@ -324,14 +334,15 @@ class JsonlStore:
             else:
                 pending[url] = {"runs_failed": runs_failed, "reason": reason}
         settled = self.lines if settle else self.settled_lines
-        state = {"settled_lines": settled, "pending": pending, "saved_at": now_iso()}
+        known_sitemaps = {**self.sitemaps, **(sitemaps or {})} if settle else self.sitemaps
+        state = {"settled_lines": settled, "pending": pending, "sitemaps": known_sitemaps, "saved_at": now_iso()}
         partial = self.state_path.with_name(self.state_path.name + ".partial")
         try:
             partial.write_text(json.dumps(state, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             os.replace(partial, self.state_path)  # atomic: the state is old or new, never half
         except OSError as error:
             raise StoreWriteError(f"cannot write {self.state_path}: {error.strerror or error}") from error
-        self.settled_lines, self.pending = settled, pending
+        self.settled_lines, self.pending, self.sitemaps = settled, pending, known_sitemaps
 
     def close(self) -> None:
         for file in (self._articles, self._rejects, self._gone_file, self.runs):

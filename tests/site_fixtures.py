@@ -160,6 +160,26 @@ LISTING_PAGES = ("index.html", "page/2/index.html", "page/3/index.html")
 TEMPLATE_URL = f"{LIVE_ORIGIN}/petani-madiun-mulai-tanam-jagung-4/"
 
 
+def copy_api(destination: Path) -> Path:
+    """A writable copy of the bundled REST API's JSON, for tests that change it."""
+    shutil.copytree(FIXTURES / "api", destination)
+    return destination
+
+
+def publish_posts(api: Path, count: int) -> None:
+    """Publish in the API copy at ``api`` the posts :func:`publish` adds to the pages, newest first."""
+    posts = json.loads((api / "posts.json").read_text(encoding="utf-8"))
+    template = next(post for post in posts if post["link"] == TEMPLATE_URL)
+    slug, post_id, title = template["slug"], template["id"], template["title"]["rendered"]
+    for number in range(1, count + 1):
+        text = json.dumps(template, ensure_ascii=False)
+        text = text.replace(slug, f"{slug}-baru-{number}").replace(str(post_id), str(post_id + 2000 + number))
+        post = json.loads(text.replace(title, f"{title} baru {number}"))
+        post["date"], post["date_gmt"] = f"2025-05-16T07:0{number}:00", f"2025-05-16T00:0{number}:00"
+        posts.insert(0, post)
+    (api / "posts.json").write_text(json.dumps(posts, ensure_ascii=False), encoding="utf-8")
+
+
 def publish(root: Path, count: int) -> list[dict]:
     """Publish ``count`` new articles at the top of the feed of the site copy at ``root``.
 

@@ -9,6 +9,8 @@ a duplicate filtered by Scrapy) while the run reports success.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import date
 from functools import cached_property
@@ -20,14 +22,17 @@ import scrapy
 from scrapy import signals
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.url import url_is_from_any_domain
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from kabarbaik_spider.extensions import crawl_store, stop_for_store_failure
 from kabarbaik_spider.items import Article
 from kabarbaik_spider.middlewares import ASKED, GIVE_UP_REASON
+from kabarbaik_spider.pages.api import ApiPost, read_posts
 from kabarbaik_spider.pages.article import ArticleParser
-from kabarbaik_spider.pages.listing import Card, Listing, parse_listing
+from kabarbaik_spider.pages.listing import NOT_A_POST, Card, Listing, parse_listing
+from kabarbaik_spider.pages.sources import FieldReader
 from kabarbaik_spider.store import JsonlStore, StoreWriteError
 
 if TYPE_CHECKING:
@@ -46,12 +51,63 @@ ARGUMENTS = {
     "max_pages": "a whole number of listing pages, 1 or more",
     "since": "a day as YYYY-MM-DD, e.g. 2025-05-01",
     "full": "1 or 0 (also true/false, yes/no)",
+    "via": "listing (the theme's HTML listing), api (WordPress's REST API) or sitemap (the XML sitemaps)",
+    "crosscheck": "1 or 0: compare each new item with WordPress's own record of the post (REST API)",
 }
+CHANNELS = ("listing", "api", "sitemap")
+API_POSTS = "/wp-json/wp/v2/posts"
+API_CLOSED = (401, 403, 404)  # a security plugin, the API switched off, or no WordPress API at all
+API_PAST_THE_END = "rest_post_invalid_page_number"
+SITEMAP_MAXSIZE = 50 * 1024 * 1024  # the sitemap protocol's limit, uncompressed
+SITEMAP_FALLBACKS = ("/sitemap_index.xml", "/wp-sitemap.xml")  # Yoast's, then WordPress core's
+POST_SITEMAP = re.compile(r"/(?:post-sitemap\d*\.xml|wp-sitemap-posts-post-\d+\.xml)(?:\.gz)?$")
 SCHEDULER_ARGUMENTS = ("_job",)  # scrapyd adds its job id to every run
 # Errors that come without a message: what they mean.
 SILENT_ERRORS = {
     "ResponseDataLossError": "the connection closed before the whole body (its Content-Length) arrived",
 }
+
+
+def api_code(response: Response) -> str | None:
+    """The ``code`` of a WordPress REST API error answer (``rest_login_required``, …), if it is one."""
+    try:
+        data = json.loads(response.body)
+    except (ValueError, RecursionError, UnicodeDecodeError):
+        return None
+    return data.get("code") if isinstance(data, dict) and isinstance(data.get("code"), str) else None
+
+
+def api_answer(response: Response) -> str:
+    """What an unexpected answer was, in a few words: status, type and size."""
+    kind = response.headers.get("Content-Type", b"no Content-Type").decode("latin-1")
+    return f"HTTP {response.status}, {kind}, {len(response.body)} bytes"
+
+
+def read_sitemap(response: Response) -> Sitemap | None:
+    """The sitemap or sitemap index in a response (gzipped or not), or None when it is neither."""
+    body = response.body
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gunzip(body, max_size=SITEMAP_MAXSIZE)
+        except (OSError, ValueError):
+            return None
+    try:
+        sitemap = Sitemap(body)
+    except (SyntaxError, StopIteration, ValueError):  # lxml's XMLSyntaxError is a SyntaxError
+        return None
+    return sitemap if sitemap.type in ("sitemapindex", "urlset") else None
+
+
+def on_site(url: str, domains: list[str]) -> bool:
+    """The URL's host is one of ``domains`` or under one, whatever its port (Scrapy's helper compares the port too)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
+
+
+def is_post_url(url: str, domains: list[str]) -> bool:
+    """A sitemap entry that can be a post: on the site, not its home page, not a category, tag or author."""
+    parts = urlsplit(url)
+    return on_site(url, domains) and not parts.query and not NOT_A_POST.search(parts.path)
 
 
 class BadArgumentError(ValueError):
@@ -84,10 +140,22 @@ def read_arguments(given: Mapping[str, Any]) -> dict[str, Any]:
             since = date.fromisoformat(str(since))
         except ValueError:
             raise bad("since") from None
-    full = str(given.get("full", "")).strip().lower()
-    if full not in TRUE + FALSE:
-        raise bad("full")
-    return {"start_url": start_url, "max_pages": max_pages, "since": since, "full": full in TRUE}
+    flags = {}
+    for name, default in (("full", "0"), ("crosscheck", "1")):
+        flags[name] = str(given.get(name, default)).strip().lower()
+        if flags[name] not in TRUE + FALSE:
+            raise bad(name)
+    via = str(given.get("via", "listing")).strip().lower()
+    if via not in CHANNELS:
+        raise bad("via")
+    return {
+        "start_url": start_url,
+        "max_pages": max_pages,
+        "since": since,
+        "full": flags["full"] in TRUE,
+        "via": via,
+        "crosscheck": flags["crosscheck"] in TRUE,
+    }
 
 
 def describe_failure(failure: Failure) -> str:
@@ -138,6 +206,14 @@ class KabarbaikSpider(scrapy.Spider):
         self.max_pages: int | None = arguments["max_pages"]
         self.since: date | None = arguments["since"]
         self.full: bool = arguments["full"]
+        self.via: str = arguments["via"]
+        self.crosscheck: bool = arguments["crosscheck"] and self.via != "api"
+        parts = urlsplit(self.start_url)
+        self.origin = f"{parts.scheme}://{parts.netloc}"
+        self.api_note: str | None = None  # how the REST API answered, when this run asked it
+        self.api_items = 0  # items built from API records (they carry no views)
+        self.sitemaps_walked: dict[str, str | None] = {}  # post sitemap URL → its lastmod, read whole in this run
+        self.sitemaps_open = 0  # sitemap files asked for and not yet read or failed
         self.arguments = {**arguments, "since": kwargs.get("since") or None}
         self.listed: set[str] = set()  # card URLs listed in this run, to see a feed that repeats itself
         self.walked: set[str] = set()  # listing URLs read in this run, to see a next link that loops back
@@ -183,7 +259,7 @@ class KabarbaikSpider(scrapy.Spider):
     def request_scheduled(self, request: scrapy.Request, spider: scrapy.Spider) -> None:
         """Notes a redirect off the site: Scrapy's offsite filter drops it without a callback or an errback."""
         key = request.meta.get(ASKED)
-        if key in self.walk["asked"] and not url_is_from_any_domain(request.url, self.allowed_domains):
+        if key in self.walk["asked"] and not on_site(request.url, self.allowed_domains):
             self.vanished[key] = f"redirected off the site, to {request.url}"
 
     def close_ledger(self) -> None:
@@ -193,6 +269,11 @@ class KabarbaikSpider(scrapy.Spider):
 
     def fail(self, kind: str, url: str, reason: str) -> None:
         (self.fail_listing if kind == "listing" else self.fail_article)(url, reason)
+
+    @property
+    def keys_not_read(self) -> frozenset[str]:
+        """Keys this run's channel cannot give: the REST API has no view counter."""
+        return frozenset({"views"}) if self.api_items else frozenset()
 
     @property
     def store(self) -> JsonlStore:
@@ -211,12 +292,20 @@ class KabarbaikSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         if self.walk["complete"] and not self.walk["asked"]:  # a resumed JOBDIR whose walk had ended
             return
-        if not self.walk["pages"] and self.start_url not in self.walk["asked"]:  # else a JOBDIR queue holds it
-            yield self.listing_request(self.start_url, page=1)
+        if not self.walk["pages"] and "listing" not in self.walk["asked"].values():  # else a JOBDIR queue holds it
+            yield self.first_request()
         for url in list(self.store.pending):  # articles that failed in an earlier run
             if not self.store.has(url) and url not in self.walk["asked"]:
                 self.listed.add(url)
                 yield self.article_request(url)
+
+    def first_request(self) -> scrapy.Request:
+        """The walk's first request, by channel: the listing's start page, the API's first page, or robots.txt."""
+        if self.via == "api":
+            return self.api_request(1)
+        if self.via == "sitemap":
+            return self.ask("listing", f"{self.origin}/robots.txt", self.parse_robots, self.robots_failed)
+        return self.listing_request(self.start_url, page=1)
 
     def listing_request(self, url: str, page: int) -> scrapy.Request:
         return self.ask("listing", url, self.parse_listing, self.listing_failed, page=page)
@@ -319,10 +408,142 @@ class KabarbaikSpider(scrapy.Spider):
         self.answered(response.request)
         for name in parser.fallbacks:
             self.crawler.stats.inc_value(f"kabarbaik/fallback/{name}")
-        for name, error in parser.errors.items():
+        yield self.counted(parser, article, response.url)
+
+    def counted(self, reader: FieldReader, article: Article, source: str) -> Article:
+        """The item, after counting and logging the keys its reader lost to errors."""
+        for name, error in reader.errors.items():
             self.crawler.stats.inc_value(f"kabarbaik/parser_error/{name}")
-            self.logger.warning("Parsing %s of %s failed, the key is left empty: %s", name, response.url, error)
-        yield article
+            self.logger.warning("Reading %s of %s failed, the key is left empty: %s", name, source, error)
+        return article
+
+    # -- the REST API: 100 posts a request, no theme -------------------------
+
+    def api_request(self, page: int) -> scrapy.Request:
+        size = self.settings.getint("KABARBAIK_API_PAGE_SIZE")
+        url = f"{self.origin}{API_POSTS}?per_page={size}&_embed=1&page={page}"
+        return self.ask("listing", url, self.parse_api_page, self.api_failed, page=page)
+
+    def parse_api_page(self, response: Response, page: int) -> Iterator[scrapy.Request | Article]:
+        self.answered(response.request)
+        self.crawler.stats.inc_value("kabarbaik/requests/api")
+        posts = read_posts(response.body)
+        if posts is None:
+            yield from self.api_unusable(
+                response.request, page, f"an answer that is not a list of posts ({api_answer(response)})"
+            )
+            return
+        self.walk["pages"] += 1
+        self.api_note = self.api_note or "used"
+        posts = [post for post in posts if isinstance(post, dict)]
+        for post in posts:
+            reader = ApiPost(post)
+            url, post_id = reader.field("url"), reader.field("post_id")
+            if url in self.listed or (
+                url is not None and (self.store.has(url, post_id) or (self.store.given_up(url) and not self.full))
+            ):
+                self.crawler.stats.inc_value("kabarbaik/known_skipped")
+                continue
+            self.listed.add(url)
+            self.api_items += 1
+            yield self.counted(reader, reader.article(), response.url)
+        pages = response.headers.get("X-WP-TotalPages")
+        if not posts:
+            self.end_walk(response.url, page, "the API has no more posts", True)
+        elif pages is not None and pages.isdigit() and page >= int(pages):
+            self.end_walk(response.url, page, "the API's last page (X-WP-TotalPages)", True)
+        elif not self.full and all(self.store.settled(str(post.get("link")), post.get("id")) for post in posts):
+            self.end_walk(response.url, page, "every post on this API page is already stored", True)
+        elif self.max_pages is not None and page >= self.max_pages:
+            self.end_walk(response.url, page, f"max_pages={self.max_pages} reached", False)
+        else:
+            yield self.api_request(page + 1)
+
+    def api_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        request, page = failure.request, failure.request.cb_kwargs["page"]
+        self.answered(request)
+        self.crawler.stats.inc_value("kabarbaik/requests/api")
+        response = failure.value.response if failure.check(HttpError) else None
+        if response is not None and response.status == 400 and api_code(response) == API_PAST_THE_END and page > 1:
+            self.end_walk(request.url, page, "past the API's last page (rest_post_invalid_page_number)", True)
+            return
+        if response is not None and response.status in API_CLOSED:
+            yield from self.api_unusable(request, page, f"HTTP {response.status} {api_code(response) or ''}".strip())
+            return
+        self.fail_listing(request.meta[ASKED], describe_failure(failure))
+
+    def api_unusable(self, request: scrapy.Request, page: int, what: str) -> Iterator[scrapy.Request]:
+        """The API is closed or answers nonsense: on its first page, the run walks the HTML listing instead."""
+        if page > 1:
+            self.fail_listing(request.meta[ASKED], f"the REST API answered with {what}")
+            return
+        self.api_note = f"closed: {what}; walked the HTML listing instead"
+        self.logger.warning("The REST API at %s is closed (%s); walking the HTML listing instead", request.url, what)
+        self.crosscheck = False
+        yield self.listing_request(self.start_url, page=1)
+
+    # -- the sitemaps: every post URL, no listing ----------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        self.answered(response.request)
+        named = [url for url in sitemap_urls_from_robots(response.text, base_url=response.url)]
+        yield from self.sitemap_requests(named or [self.origin + path for path in SITEMAP_FALLBACKS])
+
+    def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        self.answered(failure.request)
+        yield from self.sitemap_requests([self.origin + path for path in SITEMAP_FALLBACKS])
+
+    def sitemap_requests(self, candidates: list[str]) -> Iterator[scrapy.Request]:
+        """The sitemaps robots.txt names, each read; or the first of the usual places that answers."""
+        for url in candidates if urlsplit(candidates[0]).path not in SITEMAP_FALLBACKS else candidates[:1]:
+            self.sitemaps_open += 1
+            fallbacks = tuple(candidates[1:]) if urlsplit(url).path in SITEMAP_FALLBACKS else ()
+            yield self.ask("listing", url, self.parse_sitemap, self.sitemap_failed, lastmod=None, fallbacks=fallbacks)
+
+    def parse_sitemap(
+        self, response: Response, lastmod: str | None, fallbacks: tuple[str, ...] = ()
+    ) -> Iterator[scrapy.Request]:
+        self.answered(response.request)
+        self.crawler.stats.inc_value("kabarbaik/requests/sitemap")
+        self.sitemaps_open -= 1
+        sitemap = read_sitemap(response)
+        if sitemap is None:
+            self.fail_listing(response.meta[ASKED], f"not a sitemap ({api_answer(response)})")
+            return
+        self.walk["pages"] += 1
+        if sitemap.type == "sitemapindex":
+            for entry in sitemap:
+                url = entry.get("loc", "")
+                if not POST_SITEMAP.search(urlsplit(url).path) or not on_site(url, self.allowed_domains):
+                    continue
+                if not self.full and self.store.sitemap_unchanged(url, entry.get("lastmod")):
+                    self.crawler.stats.inc_value("kabarbaik/sitemap_unchanged")
+                    continue
+                self.sitemaps_open += 1
+                yield self.ask("listing", url, self.parse_sitemap, self.sitemap_failed, lastmod=entry.get("lastmod"))
+        else:
+            for entry in sitemap:
+                url = entry.get("loc", "")
+                if not is_post_url(url, self.allowed_domains) or url in self.listed:
+                    continue
+                self.listed.add(url)
+                if self.store.has(url) or (self.store.given_up(url) and not self.full):
+                    self.crawler.stats.inc_value("kabarbaik/known_skipped")
+                else:
+                    yield self.article_request(url)
+            self.sitemaps_walked[response.meta[ASKED]] = lastmod
+        if not self.sitemaps_open and not self.listing_failures:
+            self.end_walk(response.url, self.walk["pages"], "every post sitemap was read", True)
+
+    def sitemap_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        request = failure.request
+        self.answered(request)
+        self.sitemaps_open -= 1
+        fallbacks = request.cb_kwargs.get("fallbacks", ())
+        if fallbacks:
+            yield from self.sitemap_requests(list(fallbacks))
+            return
+        self.fail_listing(request.meta[ASKED], describe_failure(failure))
 
     def listing_failed(self, failure: Failure) -> None:
         request = failure.request
