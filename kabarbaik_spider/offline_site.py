@@ -82,7 +82,8 @@ def api_time(value: str) -> datetime:
 
 
 def post_time(post: dict, key: str) -> datetime:
-    return datetime.fromisoformat(post[key]).replace(tzinfo=UTC)
+    """A post's ``date_gmt`` or ``modified_gmt``; a record without one sorts as the oldest."""
+    return datetime.fromisoformat(post.get(key) or "1970-01-01T00:00:00").replace(tzinfo=UTC)
 
 
 class RestApi:
@@ -140,7 +141,7 @@ class RestApi:
             and (after is None or post_time(post, "date_gmt") > after)
             and (modified_after is None or post_time(post, "modified_gmt") > modified_after)
         ]
-        posts.sort(key=lambda post: post["date_gmt"], reverse=one("order", "desc") != "asc")
+        posts.sort(key=lambda post: post_time(post, "date_gmt"), reverse=one("order", "desc") != "asc")
         pages = -(-len(posts) // per_page)
         if page > max(pages, 1):
             return api_error(

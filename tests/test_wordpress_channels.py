@@ -241,3 +241,35 @@ def test_crosscheck_0_asks_the_api_nothing(tmp_path) -> None:
     with OfflineSite(SITE) as site:
         assert crawl(site, tmp_path / "articles.jsonl", "-a", "crosscheck=0").returncode == EXIT_OK
         assert site.api_queries == []
+
+
+class SiteWithoutPageCounts(OfflineSite):
+    """An API that sends no X-WP-TotalPages (a proxy strips it): only the 400 past the end ends the walk."""
+
+    def answer(self, path: str, query: str = "") -> tuple[int, dict[str, str], bytes]:
+        status, headers, body = super().answer(path, query)
+        return status, {name: value for name, value in headers.items() if name != "X-WP-TotalPages"}, body
+
+
+def test_a_400_past_the_last_page_ends_the_api_walk_not_the_run(tmp_path) -> None:
+    store = tmp_path / "articles.jsonl"
+    with SiteWithoutPageCounts(SITE) as site:
+        result = crawl(site, store, "-a", "via=api", "-s", "KABARBAIK_API_PAGE_SIZE=10")
+        assert result.returncode == EXIT_OK, result.stderr[-3000:]
+        assert len(site.api_queries) == 4
+        assert_store_is(store, API_ITEMS, site.origin)
+    assert last_run(store)["feed_end"] == "past the API's last page (rest_post_invalid_page_number)"
+
+
+def test_an_api_record_that_cannot_be_an_item_is_rejected_with_its_reason(tmp_path) -> None:
+    api, store = copy_api(tmp_path / "api"), tmp_path / "articles.jsonl"
+    posts = json.loads((api / "posts.json").read_text(encoding="utf-8"))
+    broken = next(post for post in posts if post["id"] == 117018)
+    del broken["date_gmt"]
+    (api / "posts.json").write_text(json.dumps(posts), encoding="utf-8")
+    with OfflineSite(SITE, api=api) as site:
+        result = crawl(site, store, "-a", "via=api")
+    assert result.returncode == EXIT_COVERAGE  # published_at 96% < 100%, as for a page
+    [reject] = read_store(store.with_name(store.name + ".rejects.jsonl"))
+    assert reject["url"].endswith("/petani-madiun-mulai-tanam-jagung-4/") and reject["reason"] == "missing published_at"
+    assert len(read_store(store)) == 25
