@@ -9,9 +9,8 @@ a duplicate filtered by Scrapy) while the run reports success.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator
 from datetime import date
 from functools import cached_property
 from math import ceil
@@ -22,17 +21,18 @@ import scrapy
 from scrapy import signals
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from kabarbaik_spider.extensions import crawl_store, stop_for_store_failure
 from kabarbaik_spider.items import Article
-from kabarbaik_spider.middlewares import ASKED, GIVE_UP_REASON
+from kabarbaik_spider.middlewares import ASKED
 from kabarbaik_spider.pages.api import ApiPost, read_posts
 from kabarbaik_spider.pages.article import ArticleParser
-from kabarbaik_spider.pages.listing import NOT_A_POST, Card, Listing, parse_listing
+from kabarbaik_spider.pages.listing import Card, Listing, parse_listing
 from kabarbaik_spider.pages.sources import FieldReader
+from kabarbaik_spider.spiders.answers import api_answer, api_code, describe_failure, is_post_url, on_site, read_sitemap
+from kabarbaik_spider.spiders.arguments import ARGUMENTS, read_arguments
 from kabarbaik_spider.store import JsonlStore, StoreWriteError
 
 if TYPE_CHECKING:
@@ -40,159 +40,26 @@ if TYPE_CHECKING:
 
     from scrapy.crawler import Crawler
 
-DEFAULT_START_URL = "https://kabarbaik.co/"
 GONE = (404, 410)
 CARDS_PER_PAGE = 10
-TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no", "")
-
-# Every argument the spider takes, and what it accepts (said in the one-line error for a bad value).
-ARGUMENTS = {
-    "start_url": "an http(s) URL of a listing page, e.g. https://kabarbaik.co/category/ekonomi/",
-    "max_pages": "a whole number of listing pages, 1 or more",
-    "since": "a day as YYYY-MM-DD, e.g. 2025-05-01",
-    "full": "1 or 0 (also true/false, yes/no)",
-    "via": "listing (the theme's HTML listing), api (WordPress's REST API) or sitemap (the XML sitemaps)",
-    "crosscheck": "1 or 0: compare each new item with WordPress's own record of the post (REST API)",
-}
-CHANNELS = ("listing", "api", "sitemap")
 API_POSTS = "/wp-json/wp/v2/posts"
 API_CLOSED = (401, 403, 404)  # a security plugin, the API switched off, or no WordPress API at all
 API_PAST_THE_END = "rest_post_invalid_page_number"
-SITEMAP_MAXSIZE = 50 * 1024 * 1024  # the sitemap protocol's limit, uncompressed
 SITEMAP_FALLBACKS = ("/sitemap_index.xml", "/wp-sitemap.xml")  # Yoast's, then WordPress core's
 POST_SITEMAP = re.compile(r"/(?:post-sitemap\d*\.xml|wp-sitemap-posts-post-\d+\.xml)(?:\.gz)?$")
-SCHEDULER_ARGUMENTS = ("_job",)  # scrapyd adds its job id to every run
-# Errors that come without a message: what they mean.
-SILENT_ERRORS = {
-    "ResponseDataLossError": "the connection closed before the whole body (its Content-Length) arrived",
-}
-
-
-def api_code(response: Response) -> str | None:
-    """The ``code`` of a WordPress REST API error answer (``rest_login_required``, …), if it is one."""
-    try:
-        data = json.loads(response.body)
-    except (ValueError, RecursionError, UnicodeDecodeError):
-        return None
-    return data.get("code") if isinstance(data, dict) and isinstance(data.get("code"), str) else None
-
-
-def api_answer(response: Response) -> str:
-    """What an unexpected answer was, in a few words: status, type and size."""
-    kind = response.headers.get("Content-Type", b"no Content-Type").decode("latin-1")
-    return f"HTTP {response.status}, {kind}, {len(response.body)} bytes"
-
-
-def read_sitemap(response: Response) -> Sitemap | None:
-    """The sitemap or sitemap index in a response (gzipped or not), or None when it is neither."""
-    body = response.body
-    if body[:2] == b"\x1f\x8b":
-        try:
-            body = gunzip(body, max_size=SITEMAP_MAXSIZE)
-        except (OSError, ValueError):
-            return None
-    try:
-        sitemap = Sitemap(body)
-    except (SyntaxError, StopIteration, ValueError):  # lxml's XMLSyntaxError is a SyntaxError
-        return None
-    return sitemap if sitemap.type in ("sitemapindex", "urlset") else None
-
-
-def on_site(url: str, domains: list[str]) -> bool:
-    """The URL's host is one of ``domains`` or under one, whatever its port (Scrapy's helper compares the port too)."""
-    host = (urlsplit(url).hostname or "").lower()
-    return any(host == domain or host.endswith("." + domain) for domain in domains)
-
-
-def is_post_url(url: str, domains: list[str]) -> bool:
-    """A sitemap entry that can be a post: on the site, not its home page, not a category, tag or author."""
-    parts = urlsplit(url)
-    return on_site(url, domains) and not parts.query and not NOT_A_POST.search(parts.path)
-
-
-class BadArgumentError(ValueError):
-    """A spider argument (``-a``) that cannot be used; the message is one line naming it."""
-
-
-def read_arguments(given: Mapping[str, Any]) -> dict[str, Any]:
-    """The spider's arguments, checked and typed; :class:`BadArgumentError` names the first bad one."""
-    unknown = sorted(set(given) - set(ARGUMENTS) - set(SCHEDULER_ARGUMENTS))
-    if unknown:
-        raise BadArgumentError(f"unknown argument -a {unknown[0]}=…; the arguments are: {', '.join(ARGUMENTS)}")
-
-    def bad(name: str) -> BadArgumentError:
-        return BadArgumentError(f"bad value -a {name}={given[name]!r}: expected {ARGUMENTS[name]}")
-
-    start_url = str(given.get("start_url", DEFAULT_START_URL))
-    parts = urlsplit(start_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise bad("start_url")
-    max_pages = given.get("max_pages")
-    if max_pages not in (None, ""):
-        if not str(max_pages).strip().isdigit() or int(max_pages) < 1:
-            raise bad("max_pages")
-        max_pages = int(max_pages)
-    else:
-        max_pages = None
-    since = given.get("since") or None
-    if since is not None:
-        try:
-            since = date.fromisoformat(str(since))
-        except ValueError:
-            raise bad("since") from None
-    flags = {}
-    for name, default in (("full", "0"), ("crosscheck", "1")):
-        flags[name] = str(given.get(name, default)).strip().lower()
-        if flags[name] not in TRUE + FALSE:
-            raise bad(name)
-    via = str(given.get("via", "listing")).strip().lower()
-    if via not in CHANNELS:
-        raise bad("via")
-    return {
-        "start_url": start_url,
-        "max_pages": max_pages,
-        "since": since,
-        "full": flags["full"] in TRUE,
-        "via": via,
-        "crosscheck": flags["crosscheck"] in TRUE,
-    }
-
-
-def describe_failure(failure: Failure) -> str:
-    """A reason that says something, for the log and runs.jsonl (some failures have no message)."""
-    request = getattr(failure, "request", None)
-    given = request.meta.get(GIVE_UP_REASON) if request is not None else None
-    if given:
-        return given
-    if failure.check(HttpError):
-        return f"HTTP {failure.value.response.status}"
-    return describe_error(failure.value)
-
-
-def describe_error(error: BaseException) -> str:
-    """``Name: message``, with the reasons twisted wraps in a list (``ResponseFailed``) read out."""
-    name = type(error).__name__
-    inner = getattr(error.__cause__, "reasons", None) or getattr(error, "reasons", None)
-    if name in SILENT_ERRORS:
-        message = SILENT_ERRORS[name]
-    elif inner:
-        message = "; ".join(describe_error(reason.value) for reason in inner)
-    else:
-        message = " ".join(str(error).split()) or SILENT_ERRORS.get(name, "")
-    return f"{name}: {message[:300]}" if message else name
 
 
 class KabarbaikSpider(scrapy.Spider):
-    """Crawls a listing of kabarbaik.co (home, a category or page N) to the end of the feed.
+    """Crawls kabarbaik.co through one channel to the end of its feed, and every article it lists.
 
-    Arguments: ``start_url`` (any listing page; its host is the allowed domain),
-    ``max_pages`` (listing pages at most), ``since`` (``YYYY-MM-DD``: skip older
-    cards, stop paginating at a page that holds only older ones), ``full``
-    (``1``: walk the whole feed and retry articles that were gone or rejected).
+    ``via=listing`` (the default) walks a listing (home, a category or page N);
+    ``via=api`` walks WordPress's REST API, 100 posts a request, items from the
+    records alone; ``via=sitemap`` reads the post sitemaps. The arguments are
+    in :mod:`kabarbaik_spider.spiders.arguments`.
 
     Incremental by default: articles the store knows are not requested, and
-    the walk stops at the first listing page whose cards the store has all
-    settled (see :class:`kabarbaik_spider.store.JsonlStore`).
+    the walk stops at the first listing (or API) page whose cards the store has
+    all settled (see :class:`kabarbaik_spider.store.JsonlStore`).
     """
 
     name = "kabarbaik"
