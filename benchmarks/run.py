@@ -190,7 +190,8 @@ def run_mode(mode: str, origin: str, urls_file: Path, work: Path, server: Server
     if mode == "crawl":
         store = work / f"store-{number}.jsonl"
         command = ["crawl", "kabarbaik", "-a", f"start_url={origin}/", "-a", "crosscheck=0"]
-        command += ["-s", f"KABARBAIK_OUTPUT={store}"]
+        pages = len(urls_file.read_text().split())  # a bound above the site's listing pages
+        command += ["-s", f"KABARBAIK_OUTPUT={store}", "-s", f"KABARBAIK_LISTING_PAGES_MIN={pages}"]
     else:
         command = ["runspider", str(NULL_SPIDER), "-a", f"urls={urls_file}", "-a", f"floor={int(mode == 'floor')}"]
     log = work / f"{mode}-{number}.log"
@@ -200,7 +201,8 @@ def run_mode(mode: str, origin: str, urls_file: Path, work: Path, server: Server
         _, status, usage = os.wait4(process.pid, 0)
     text = log.read_text()
     if status != 0 or not ELAPSED.search(text):
-        raise RuntimeError(f"{mode} run failed (status {status}); see {log}")
+        errors = [line for line in text.splitlines() if " ERROR: " in line][:5]
+        raise RuntimeError(f"{mode} run failed (status {os.waitstatus_to_exitcode(status)}): {errors}")
     return Run(
         mode=mode,
         pages=int(RESPONSES.search(text)[1]),

@@ -15,12 +15,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from kabarbaik_spider.items import ARTICLE_KEYS
+from kabarbaik_spider.items import ARTICLE_KEYS, as_record
 from kabarbaik_spider.pages.api import api_article_dict, read_posts
 
 if TYPE_CHECKING:
@@ -68,8 +67,10 @@ class CrossCheck:
         return bool(getattr(spider, "crosscheck", False)) and self.skipped is None
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
-        record = ItemAdapter(item).asdict()
-        if self.active(spider) and isinstance(record.get("post_id"), int):
+        if not self.active(spider):
+            return
+        record = as_record(item)
+        if isinstance(record.get("post_id"), int):
             self.waiting[record["post_id"]] = record
             if len(self.waiting) >= BATCH:
                 self.ask(spider)

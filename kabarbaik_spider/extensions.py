@@ -6,13 +6,12 @@ import logging
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from kabarbaik_spider.crosscheck import CrossCheck
-from kabarbaik_spider.items import ARTICLE_KEYS
+from kabarbaik_spider.items import ARTICLE_KEYS, as_record
 from kabarbaik_spider.store import JsonlStore, StoreWriteError, now_iso
 
 if TYPE_CHECKING:
@@ -135,8 +134,8 @@ class RunReport:
 
     def count_item(self, item: Any) -> None:
         self.articles += 1
-        adapter = ItemAdapter(item)
-        self.filled.update(key for key in ARTICLE_KEYS if adapter.get(key) not in (None, "", []))
+        record = as_record(item)
+        self.filled.update(key for key in ARTICLE_KEYS if record.get(key) not in (None, "", []))
 
     def count_item_error(self, item: Any) -> None:
         """A pipeline raised (a bug, not a drop): the item is lost to this run, which must not pass."""

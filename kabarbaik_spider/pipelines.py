@@ -11,7 +11,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
 from kabarbaik_spider.extensions import crawl_store, stop_for_store_failure
-from kabarbaik_spider.items import REQUIRED_KEYS
+from kabarbaik_spider.items import REQUIRED_KEYS, as_record
 from kabarbaik_spider.store import StoreWriteError
 
 if TYPE_CHECKING:
@@ -21,11 +21,6 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
     from kabarbaik_spider.store import JsonlStore
-
-
-def as_record(item: Any) -> dict[str, Any]:
-    """The item as the store's line, keys in their declared order (url, post_id first)."""
-    return ItemAdapter(item).asdict()
 
 
 def problems(record: dict[str, Any]) -> list[str]:

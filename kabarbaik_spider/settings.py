@@ -75,6 +75,9 @@ EXTENSIONS = {
     "kabarbaik_spider.extensions.RunReport": 10,
     "kabarbaik_spider.crosscheck.CrossCheck": 20,
 }
+# Scrapy starts this many tasks for every callback's output, items or not; ours yield one item or a
+# page's requests, and our pipelines do not wait on anything, so one is enough (100 cost ~0.5 ms a page).
+CONCURRENT_ITEMS = 1
 ITEM_PIPELINES = {
     "kabarbaik_spider.pipelines.ValidatePipeline": 100,
     "kabarbaik_spider.pipelines.DedupePipeline": 200,

@@ -114,6 +114,7 @@ class ArticleParser(FieldReader):
         self.ld = JsonLd(self.doc)
         self.meta = Meta(self.doc)
         self.fallbacks: set[str] = set()
+        self._scopes: dict[int, Selector] = {}
 
     # -- helpers -------------------------------------------------------------
 
@@ -127,10 +128,12 @@ class ArticleParser(FieldReader):
     def pages(self) -> list[Selector]:
         return [self.doc, *self.more]
 
-    @staticmethod
-    def scope(page: Selector) -> Selector:
-        """The article's own part of the page: ``<article>``, else ``<main>``, else the body."""
-        return next((found[0] for xpath in ARTICLE_SCOPES if (found := page.xpath(xpath))), page)
+    def scope(self, page: Selector) -> Selector:
+        """The article's own part of the page: ``<article>``, else ``<main>``, else the body (found once a page)."""
+        key = id(page)
+        if key not in self._scopes:
+            self._scopes[key] = next((found[0] for xpath in ARTICLE_SCOPES if (found := page.xpath(xpath))), page)
+        return self._scopes[key]
 
     @cached_property
     def credits(self) -> dict[str, str]:
@@ -139,10 +142,15 @@ class ArticleParser(FieldReader):
 
     # -- fields, one each ----------------------------------------------------
 
-    def canonical_url(self) -> str:
+    @cached_property
+    def canonical(self) -> str:
+        """The canonical URL, read once: the item's ``url`` and the continuation pages both need it."""
         link = self.doc.css(CANONICAL).get() or self.meta("og:url") or self.url
         parts = urlsplit(urljoin(self.url, link.strip()))
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+    def canonical_url(self) -> str:
+        return self.canonical
 
     def post_id(self) -> int | None:
         found = (
@@ -286,11 +294,18 @@ class ArticleParser(FieldReader):
         )
 
     def continuation_urls(self) -> list[str]:
-        """Links from the first page to ``<its URL>N/`` (N ≥ 2), in order: the article's further pages."""
-        canonical = self.field("url") or self.url
-        pattern = re.compile(re.escape(canonical.rstrip("/")) + r"/(\d+)/?$")
+        """Links from the first page to ``<its URL>N/`` (N ≥ 2), in order: the article's further pages.
+
+        Only links whose ``href`` holds the article's path are joined and matched:
+        a page has hundreds of links, and its page links are a handful.
+        """
+        canonical = (self.field("url") or self.url).rstrip("/")
+        path = urlsplit(canonical).path
+        if not path:
+            return []
+        pattern = re.compile(re.escape(canonical) + r"/(\d+)/?$")
         numbered: dict[int, str] = {}
-        for href in self.doc.xpath("//a/@href").getall():
+        for href in self.doc.xpath("//a/@href[contains(., $path)]", path=path).getall():
             found = pattern.match(urljoin(self.url, href.strip()))
             if found and int(found[1]) > 1:
                 numbered.setdefault(int(found[1]), found[0])
