@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from itemadapter import ItemAdapter
-
 REQUIRED_KEYS = ("url", "post_id", "title", "published_at", "body")
 
 
@@ -43,4 +41,6 @@ def as_record(item: Any) -> dict[str, Any]:
     """
     if type(item) is Article:
         return {key: getattr(item, key) for key in ARTICLE_KEYS}
+    from itemadapter import ItemAdapter  # here, not at the top: it imports Scrapy, which the parsers must not
+
     return ItemAdapter(item).asdict()

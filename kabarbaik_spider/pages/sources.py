@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 from functools import cached_property, lru_cache
 from typing import Any, ClassVar
 
-from parsel import Selector
+from lxml import etree
+from parsel import Selector, SelectorList
 
 from kabarbaik_spider.items import ARTICLE_KEYS, Article
 
@@ -26,6 +27,20 @@ _WHITESPACE = re.compile(r"\s+")
 VISIBLE_DATE_WORDS = re.compile(
     r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu),\s*\d{1,2}\s+[A-Za-z]+\s+\d{4}"
     r"(?:\s*[-–,|]?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}(?:\s*WIB)?)?"
+)
+MONTHS = {
+    name[:3]: number
+    for number, name in enumerate(
+        ("januari", "februari", "maret", "april", "mei", "juni", "juli", "agustus", "september", "oktober",
+         "november", "desember"),
+        start=1,
+    )
+} | {"agt": 8, "ags": 8, "nop": 11}  # fmt: skip
+INDONESIAN_DATE = re.compile(
+    r"\b(?P<day>\d{1,2})\s+(?P<month>Jan(?:uari)?|Feb(?:ruari)?|Mar(?:et)?|Apr(?:il)?|Mei|Jun(?:i)?|Jul(?:i)?"
+    r"|Agu(?:stus)?|Agt|Ags|Sep(?:tember)?|Okt(?:ober)?|No[pv](?:ember)?|Des(?:ember)?)\.?\s+(?P<year>\d{4})\b"
+    r"(?:\s*[-–,|]?\s*(?:pukul\s*)?(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\b)?",
+    re.IGNORECASE,
 )
 _VISIBLE_DATE_NOISE = re.compile(r"^\s*\w+,\s*|\bWIB\b|\s-\s|\bpukul\b", re.IGNORECASE)
 
@@ -46,10 +61,18 @@ def page_selector(html_text: str) -> Selector:
         return Selector(text=html_text.encode("utf-8", "replace").decode("utf-8"))
 
 
-def node_text(node: Selector | None) -> str | None:
-    """The visible text of one element, scripts and styles left out."""
+def node_text(node: Selector | SelectorList[Selector] | None) -> str | None:
+    """The visible text of one element, scripts and styles left out.
+
+    One element without scripts or styles in it (a paragraph, a heading) is
+    read with lxml's ``itertext``, which gives the same text nodes as the
+    XPath below at a fraction of its cost: this runs for every paragraph.
+    """
     if node is None:
         return None
+    root = getattr(node, "root", None)
+    if isinstance(root, etree._Element) and root.find(".//script") is None and root.find(".//style") is None:
+        return clean_text(" ".join(root.itertext()))
     return clean_text(" ".join(node.xpath(".//text()[not(ancestor::script or ancestor::style)]").getall()))
 
 
@@ -70,16 +93,36 @@ def iso_date(value: Any) -> str | None:
         return None
 
 
+def indonesian_date(text: str) -> str | None:
+    """``12 Mei 2025``, with ``19:02`` or ``19.02`` after it or not, → WIB ISO (midnight without a time)."""
+    found = INDONESIAN_DATE.search(text)
+    if not found:
+        return None
+    month = MONTHS.get(found["month"].lower()[:3])
+    try:
+        when = datetime(
+            int(found["year"]), month or 0, int(found["day"]), int(found["hour"] or 0), int(found["minute"] or 0)
+        )
+    except ValueError:
+        return None
+    return to_wib(when)
+
+
 @lru_cache(maxsize=4096)
 def visible_date(value: str | None) -> str | None:
     """A visible Indonesian date (``Senin, 12 Mei 2025 - 19:02 WIB``) → WIB ISO.
 
-    dateparser is imported here, off the hot path: most pages never reach it;
-    the cache serves a listing's cards, which share a handful of days.
+    The usual form is read by :func:`indonesian_date` (a listing's card dates
+    are on the crawl's hot path); dateparser, imported here only, reads the
+    rest (``2 jam yang lalu``, ``kemarin``). The cache serves a listing's
+    cards, which share a handful of days.
     """
     text = clean_text(value)
     if not text:
         return None
+    found = indonesian_date(text)
+    if found:
+        return found
     import dateparser
 
     try:
