@@ -107,9 +107,11 @@ def find_nginx() -> tuple[str | None, str]:
     if path:
         return path, f"nginx found at {path}"
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "-q", "nginx-light"], capture_output=True, check=False)
-        if Path("/usr/sbin/nginx").exists():
-            return "/usr/sbin/nginx", "nginx-light installed with apt-get"
+        for step in (["install"], ["update"], ["install"]):  # a new machine has no package lists yet
+            arguments = ["-y", "-q", "nginx-light"] if step == ["install"] else ["-q"]
+            subprocess.run(["apt-get", *step, *arguments], capture_output=True, check=False)
+            if Path("/usr/sbin/nginx").exists():
+                return "/usr/sbin/nginx", "nginx-light installed with apt-get"
     return None, "nginx is not installed and could not be"
 
 

@@ -141,5 +141,12 @@ class CompletePageMiddleware:
 
 
 def is_complete(body: bytes) -> bool:
-    """The page reached its end: ``</html>`` or ``</body>`` near the end of the body."""
+    """The page reached its end: ``</html>`` or ``</body>`` near the end of the body.
+
+    The last 2 KiB are looked at first (almost every page ends there); the
+    wider window only when they do not hold the end.
+    """
+    tail = body[-2048:].lower()
+    if b"</html" in tail or b"</body" in tail:
+        return True
     return PAGE_END.search(body, max(0, len(body) - PAGE_END_WINDOW)) is not None
