@@ -353,19 +353,23 @@ class KabarbaikSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         self.answered(response.request)
-        named = [url for url in sitemap_urls_from_robots(response.text, base_url=response.url)]
-        yield from self.sitemap_requests(named or [self.origin + path for path in SITEMAP_FALLBACKS])
+        yield from self.sitemap_requests(list(sitemap_urls_from_robots(response.text, base_url=response.url)))
 
     def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         self.answered(failure.request)
-        yield from self.sitemap_requests([self.origin + path for path in SITEMAP_FALLBACKS])
+        yield from self.sitemap_requests([])
 
-    def sitemap_requests(self, candidates: list[str]) -> Iterator[scrapy.Request]:
-        """The sitemaps robots.txt names, each read; or the first of the usual places that answers."""
-        for url in candidates if urlsplit(candidates[0]).path not in SITEMAP_FALLBACKS else candidates[:1]:
-            self.sitemaps_open += 1
-            fallbacks = tuple(candidates[1:]) if urlsplit(url).path in SITEMAP_FALLBACKS else ()
-            yield self.ask("listing", url, self.parse_sitemap, self.sitemap_failed, lastmod=None, fallbacks=fallbacks)
+    def sitemap_requests(self, named: list[str]) -> Iterator[scrapy.Request]:
+        """Every sitemap robots.txt names; without one, the usual places, each tried when the one before fails."""
+        if named:
+            yield from (self.sitemap_request(url) for url in named)
+        else:
+            first, *rest = (self.origin + path for path in SITEMAP_FALLBACKS)
+            yield self.sitemap_request(first, fallbacks=tuple(rest))
+
+    def sitemap_request(self, url: str, lastmod: str | None = None, fallbacks: tuple[str, ...] = ()) -> scrapy.Request:
+        self.sitemaps_open += 1
+        return self.ask("listing", url, self.parse_sitemap, self.sitemap_failed, lastmod=lastmod, fallbacks=fallbacks)
 
     def parse_sitemap(
         self, response: Response, lastmod: str | None, fallbacks: tuple[str, ...] = ()
@@ -386,8 +390,7 @@ class KabarbaikSpider(scrapy.Spider):
                 if not self.full and self.store.sitemap_unchanged(url, entry.get("lastmod")):
                     self.crawler.stats.inc_value("kabarbaik/sitemap_unchanged")
                     continue
-                self.sitemaps_open += 1
-                yield self.ask("listing", url, self.parse_sitemap, self.sitemap_failed, lastmod=entry.get("lastmod"))
+                yield self.sitemap_request(url, lastmod=entry.get("lastmod"))
         else:
             for entry in sitemap:
                 url = entry.get("loc", "")
@@ -408,7 +411,7 @@ class KabarbaikSpider(scrapy.Spider):
         self.sitemaps_open -= 1
         fallbacks = request.cb_kwargs.get("fallbacks", ())
         if fallbacks:
-            yield from self.sitemap_requests(list(fallbacks))
+            yield self.sitemap_request(fallbacks[0], fallbacks=fallbacks[1:])
             return
         self.fail_listing(request.meta[ASKED], describe_failure(failure))
 
