@@ -36,6 +36,7 @@ import logging
 import mmap
 import os
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -62,6 +63,15 @@ def sidecar(path: Path, suffix: str) -> Path:
 
 def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def dump_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """Every line of a JSON lines file with its 1-based number, read as it is (for checking a dump).
+
+    A last line without its newline comes out too: a checker must see it.
+    """
+    with path.open("rb") as lines:
+        yield from enumerate(lines, start=1)
 
 
 class StoreLockedError(RuntimeError):
