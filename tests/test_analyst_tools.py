@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 
 import pytest
+from parsel import Selector
 from site_fixtures import SITE, crawl, run_scrapy
 
 from kabarbaik_spider.items import ARTICLE_KEYS
@@ -73,3 +76,27 @@ def test_the_report_says_what_the_dump_holds(dump) -> None:
     assert "  2025-05-03      3  ###" in text
     assert "  100.0%  body" in text and "   34.6%  modified_at" in text
     assert "      9  Shohibul Umam" in text
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+# As root on a machine without a display or a network: no sandbox, no GPU, nothing fetched in the background.
+HEADLESS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync")  # fmt: skip
+
+
+@pytest.mark.skipif(not CHROMIUM, reason="Debian's chromium is not installed here (.ci/run installs it)")
+def test_the_html_report_shows_its_charts_and_numbers_in_a_real_browser(dump, tmp_path) -> None:
+    page = tmp_path / "report.html"
+    made = run_scrapy("report", str(dump), "--html", str(page))
+    assert made.returncode == 0, made.stderr
+    shown = subprocess.run(
+        [CHROMIUM, *HEADLESS, f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    dom = Selector(text=shown.stdout)
+    assert dom.css("#overview tr:first-child td::text").getall() == ["articles", "26"]
+    per_day, per_category = dom.css("figure#per-day svg"), dom.css("figure#per-category svg")
+    assert per_day and per_category, "both charts are drawn"
+    assert "2025-05-03" in per_day.xpath("string()").get() and "Ekonomi" in per_category.xpath("string()").get()
+    assert len(per_category.css("g[id^=patch]")) >= 8, "a bar for each of the eight categories"
+    assert "Shohibul Umam" in dom.css("#authors").get()

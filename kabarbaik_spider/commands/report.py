@@ -50,7 +50,11 @@ class Command(ScrapyCommand):
     default_settings: ClassVar[dict[str, Any]] = {"LOG_ENABLED": False}
 
     def syntax(self) -> str:
-        return "FILE.jsonl"
+        return "FILE.jsonl [--html REPORT.html]"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--html", metavar="REPORT.html", help="also write the report as one HTML page with charts")
 
     def short_desc(self) -> str:
         return "Summarise a JSON lines dump: articles per day and category, fill rates, top authors and tags"
@@ -65,4 +69,16 @@ class Command(ScrapyCommand):
             print(f"kabarbaik: cannot read {path}: {error.strerror}", file=sys.stderr)
             self.exitcode = 2
             return
-        print(text_report(summary(dump)))
+        facts = summary(dump)
+        print(text_report(facts))
+        if opts.html:
+            try:
+                from kabarbaik_spider.charts import html_report
+
+                page = html_report(facts)
+            except ImportError:
+                print("kabarbaik: --html needs matplotlib: pip install 'kabarbaik-spider[report]'", file=sys.stderr)
+                self.exitcode = 2
+                return
+            Path(opts.html).write_text(page, encoding="utf-8")
+            print(f"\nwrote {opts.html}")
