@@ -421,7 +421,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=40, help="rounds over the model's pages when parsing")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = parser.parse_args()
-    command = "python benchmarks/run.py" + " ".join(f" {arg}" for arg in sys.argv[1:])
+    command = "python benchmarks/run.py" + "".join(f" {arg}" for arg in sys.argv[1:])
     print(f"machine: {machine()}", flush=True)
     crawls, server = {}, ""
     for articles in args.sizes:

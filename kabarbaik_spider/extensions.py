@@ -259,7 +259,7 @@ class RunReport:
             "api_requests": counts.get("kabarbaik/requests/api", 0),
             "sitemaps_requested": counts.get("kabarbaik/requests/sitemap", 0),
             "sitemaps_unchanged": counts.get("kabarbaik/sitemap_unchanged", 0),
-            "listing_pages_limit": getattr(spider, "listing_pages_limit", None),
+            "listing_pages_limit": vars(spider).get("listing_pages_limit"),  # only when the walk used it
             "articles_requested": counts.get("kabarbaik/requests/article", 0),
             "items_new": counts.get("kabarbaik/stored", 0),
             "duplicates_skipped": counts.get("kabarbaik/duplicate", 0),
