@@ -44,12 +44,12 @@ import lxml.etree  # noqa: E402
 import scrapy  # noqa: E402
 import synthetic_site  # noqa: E402
 
+from kabarbaik_spider.fixtures import all_fixtures  # noqa: E402
 from kabarbaik_spider.pages.article import article_dict, continuation_urls, parse_article  # noqa: E402
 from kabarbaik_spider.pages.listing import parse_listing  # noqa: E402
 from kabarbaik_spider.store import JsonlStore, encode_line  # noqa: E402
 
 SITE = ROOT / "fixtures" / "site"
-EXPECTED = ROOT / "fixtures" / "expected" / "mirror.jsonl"
 REAL_PAGES = ROOT.parent / "shared" / "realpages" / "manifest.json"
 NULL_SPIDER = ROOT / "benchmarks" / "null_spider.py"
 POLITENESS_OFF = (
@@ -267,7 +267,7 @@ def bench_crawl(articles: int, repeats: int) -> tuple[dict[str, dict[str, float]
 
 
 def bench_parse(rounds: int) -> dict[str, float]:
-    items = [json.loads(line) for line in EXPECTED.read_text(encoding="utf-8").splitlines()]
+    items = [fixture.expected() for fixture in all_fixtures()]
     pages = []
     for item in items:
         html = page(item["url"])
@@ -308,7 +308,7 @@ def bench_real_pages() -> dict[str, float] | None:
 
 
 def build_store(path: Path, articles: int) -> None:
-    templates = [json.loads(line) for line in EXPECTED.read_text(encoding="utf-8").splitlines()]
+    templates = [fixture.expected() for fixture in all_fixtures()]
     with path.open("wb") as store:
         for number in range(articles):
             record = dict(templates[number % len(templates)])

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kabarbaik_spider.demo import PROJECT_ROOT, crawl_command
+from kabarbaik_spider.fixtures import all_fixtures
 from kabarbaik_spider.offline_site import LIVE_ORIGIN, OfflineSite
 
 FIXTURES = PROJECT_ROOT / "fixtures"
@@ -21,8 +22,10 @@ SITE = FIXTURES / "site"
 EXPECTED = FIXTURES / "expected"
 
 
-def expected_items(channel: str = "mirror") -> list[dict]:
-    """Every article of the bundled site, as ``expected/mirror.jsonl`` (from the pages) or ``api.jsonl`` holds it."""
+def expected_items(channel: str = "pages") -> list[dict]:
+    """Every article of the bundled site, as its fixture's ``output.json`` (from the pages) or ``api.jsonl`` has it."""
+    if channel == "pages":
+        return [fixture.expected() for fixture in all_fixtures()]
     with (EXPECTED / f"{channel}.jsonl").open(encoding="utf-8") as lines:
         return [json.loads(line) for line in lines]
 

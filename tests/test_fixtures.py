@@ -1,0 +1,98 @@
+"""The parser's fixtures: every folder under fixtures/pages is a test, and `scrapy fixture` keeps them.
+
+A folder added there is a test, with no code to write; a failure shows each
+key that differs, the expected value, the value now and the layer it came from.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from site_fixtures import SITE, at_origin, read_page, run_scrapy
+
+from kabarbaik_spider.fixtures import all_fixtures, slug_for
+from kabarbaik_spider.offline_site import OfflineSite
+
+FIXTURES = all_fixtures()
+SPLIT = "https://kabarbaik.co/menengok-geliat-umkm-batik-jonegoroan-di-era-belanja-daring/"
+SINGLE = "https://kabarbaik.co/petani-lamongan-mulai-tanam-jagung-9/"
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[fixture.name for fixture in FIXTURES])
+def test_the_parser_gives_each_fixture_its_expected_item(fixture) -> None:
+    differences = fixture.differences()
+    assert not differences, f"{fixture.folder}: keys that differ from output.json:\n" + "\n".join(
+        f"  {key}\n    expected {expected!r}\n    now      {now!r}  (from {layer})"
+        for key, expected, now, layer in differences
+    )
+
+
+def test_the_model_site_is_its_fixtures() -> None:
+    assert len(FIXTURES) == 26
+    assert {fixture.name for fixture in FIXTURES} == {path.parent.name for path in SITE.glob("*/index.html")} - {"feed"}
+
+
+def test_a_page_saved_in_a_browser_becomes_a_fixture_that_check_and_update_keep(tmp_path) -> None:
+    page = tmp_path / "saved.html"
+    page.write_text(read_page(SINGLE), encoding="utf-8")
+    pages = tmp_path / "pages"
+    saved = run_scrapy("fixture", "save", "--from-file", str(page), "--url", SINGLE, "--dir", str(pages))
+    assert saved.returncode == 0, saved.stderr
+    folder = pages / "petani-lamongan-mulai-tanam-jagung-9"
+    assert saved.stdout.strip() == f"saved {folder} (1 pages); review output.json before committing it"
+    assert json.loads((folder / "output.json").read_text()) == next(
+        f.expected() for f in FIXTURES if f.name == folder.name
+    )
+    assert json.loads((folder / "meta.json").read_text())["inputs"] == [
+        {"file": "page-1.html", "url": SINGLE, "status": 200, "headers": {}}
+    ]
+    assert run_scrapy("fixture", "check", "--dir", str(pages)).returncode == 0
+
+    # The site changes: its view counter is gone. check names the key, both values and the layer.
+    html = (folder / "inputs" / "page-1.html").read_text()
+    (folder / "inputs" / "page-1.html").write_text(html.replace("Dilihat", "kali dibaca"), encoding="utf-8")
+    checked = run_scrapy("fixture", "check", "--dir", str(pages))
+    assert checked.returncode == 1
+    assert checked.stdout.splitlines() == [
+        "petani-lamongan-mulai-tanam-jagung-9:",
+        "  views",
+        "    expected 10330",
+        "    now      None  (from the theme or metadata)",
+        "1 fixtures, 1 differ; scrapy fixture update pins",
+    ]
+    updated = run_scrapy("fixture", "update", "petani-lamongan-mulai-tanam-jagung-9", "--dir", str(pages))
+    assert updated.returncode == 0 and "updated" in updated.stdout
+    assert json.loads((folder / "output.json").read_text())["views"] is None
+    assert run_scrapy("fixture", "check", "--dir", str(pages)).returncode == 0
+
+
+def test_save_fetches_the_article_and_its_continuation_pages_with_the_project_settings(tmp_path) -> None:
+    pages = tmp_path / "pages"
+    with OfflineSite(SITE) as site:
+        url = SPLIT.replace("https://kabarbaik.co", site.origin)
+        saved = run_scrapy("fixture", "save", url, "--dir", str(pages))
+        again = run_scrapy("fixture", "save", url, "--dir", str(pages))
+        assert site.requested("/robots.txt") == 2  # robots.txt obeyed, as in a crawl
+    assert saved.returncode == 0, saved.stderr
+    folder = pages / "menengok-geliat-umkm-batik-jonegoroan-di-era-belanja-daring"
+    meta = json.loads((folder / "meta.json").read_text())
+    assert [entry["url"] for entry in meta["inputs"]] == [url, url + "2/"]
+    assert meta["inputs"][0]["headers"]["content-type"] == "text/html; charset=utf-8"
+    expected = next(f.expected() for f in FIXTURES if f.name == folder.name)
+    assert json.loads((folder / "output.json").read_text()) == at_origin(expected, url.split("/m")[0])
+    assert again.returncode == 1 and "exists; --force replaces it" in again.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "slug"),
+    [
+        ("https://kabarbaik.co/../../etc/passwd", "passwd"),
+        ("https://kabarbaik.co/a/b/..", "page"),
+        ("https://kabarbaik.co/", "home"),
+        ("https://kabarbaik.co/Berita%20Baru!/", "berita-20baru"),
+        ("https://kabarbaik.co/...", "page"),
+    ],
+)
+def test_no_url_names_a_folder_outside_fixtures(url, slug) -> None:
+    assert slug_for(url) == slug
