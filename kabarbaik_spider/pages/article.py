@@ -1,6 +1,6 @@
 """Article pages → :class:`Article`, plain code over HTML and URL.
 
-Every field reads its sources best first, as SPEC.md orders them: structured
+Every field reads its sources best first, as docs/site.md orders them: structured
 data (JSON-LD), meta tags, the theme's markup, then structure and words that
 any WordPress theme keeps. A missing or broken layer costs that layer only.
 When a field had to come from below the theme markup, its name is added to
