@@ -9,6 +9,7 @@ id), or was cut short is named with its number and the reason.
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,15 @@ def read_dump(path: Path) -> Dump:
         seen_urls[record["url"]], seen_ids[record["post_id"]] = number, number
         dump.articles.append(record)
     return dump
+
+
+def read_dump_or_say(path: Path) -> Dump | None:
+    """The dump at ``path``; or None, after one line on stderr that says why it cannot be read."""
+    try:
+        return read_dump(path)
+    except OSError as error:
+        print(f"kabarbaik: cannot read {path}: {error.strerror}", file=sys.stderr)
+        return None
 
 
 def filled(articles: list[dict[str, Any]]) -> dict[str, float]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from kabarbaik_spider.dumps import read_dump, summary
+from kabarbaik_spider.dumps import read_dump_or_say, summary
 
 if TYPE_CHECKING:
     import argparse
@@ -63,10 +63,8 @@ class Command(ScrapyCommand):
         if len(args) != 1:
             raise UsageError("give one JSON lines file")
         path = Path(args[0])
-        try:
-            dump = read_dump(path)
-        except OSError as error:
-            print(f"kabarbaik: cannot read {path}: {error.strerror}", file=sys.stderr)
+        dump = read_dump_or_say(path)
+        if dump is None:
             self.exitcode = 2
             return
         facts = summary(dump)

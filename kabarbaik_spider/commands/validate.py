@@ -7,14 +7,13 @@ Prints the counts and the first bad lines, each with its number and reason
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from kabarbaik_spider.dumps import read_dump
+from kabarbaik_spider.dumps import read_dump_or_say
 
 if TYPE_CHECKING:
     import argparse
@@ -38,10 +37,8 @@ class Command(ScrapyCommand):
         if len(args) != 1:
             raise UsageError("give one JSON lines file")
         path = Path(args[0])
-        try:
-            dump = read_dump(path)
-        except OSError as error:
-            print(f"kabarbaik: cannot read {path}: {error.strerror}", file=sys.stderr)
+        dump = read_dump_or_say(path)
+        if dump is None:
             self.exitcode = 2
             return
         verdict = "valid" if not dump.bad else "NOT valid"
