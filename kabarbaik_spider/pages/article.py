@@ -45,6 +45,10 @@ BREADCRUMB_LINKS = "div.breadcrumbs a"
 CANONICAL = 'link[rel="canonical"]::attr(href)'
 SHORTLINK = 'link[rel="shortlink"]::attr(href)'
 
+# Microdata (schema.org in attributes), which some themes write instead of JSON-LD.
+MICRODATA_PUBLISHED = '(//*[@itemprop="datePublished"]/@content | //*[@itemprop="datePublished"]/@datetime)[1]'
+MICRODATA_AUTHOR = '//*[@itemprop="author"][not(@itemscope)] | //*[@itemprop="author"]//*[@itemprop="name"]'
+
 # Structure and words, for when the class names above are not the live ones.
 ARTICLE_SCOPES = ("(//article)[1]", "(//main)[1]", "//body")
 ANY_TAGS = 'a[rel~="tag"]'
@@ -77,7 +81,7 @@ NOT_BODY = re.compile(
     re.IGNORECASE,
 )
 MAX_VIEWS_DIGITS = 15
-BYLINE_PREFIX = re.compile(r"^Pos-pos oleh\s+", re.IGNORECASE)
+BYLINE_PREFIX = re.compile(r"^(?:Pos-pos oleh|View all posts by|Posts by|By|Von|Oleh|Por|Par)\s+", re.IGNORECASE)
 
 Value = TypeVar("Value")
 
@@ -172,6 +176,7 @@ class ArticleParser(FieldReader):
         return (
             iso_date(self.ld.get("datePublished"))
             or iso_date(self.meta("article:published_time"))
+            or iso_date(self.doc.xpath(MICRODATA_PUBLISHED).get())
             or iso_date(self.doc.css(VISIBLE_TIME).xpath("@datetime").get())
             or visible_date(node_text(self.doc.css(VISIBLE_TIME)) or node_text(self.doc.css(VISIBLE_DATE)))
             or self._fallback("published_at", iso_date(self.doc.xpath("(//time/@datetime)[1]").get()))
@@ -198,6 +203,7 @@ class ArticleParser(FieldReader):
             clean_text(BYLINE_PREFIX.sub("", link.xpath("@title").get("")))
             or node_text(link)
             or self.ld.author_name()
+            or clean_text(BYLINE_PREFIX.sub("", node_text(self.doc.xpath(MICRODATA_AUTHOR)[:1]) or ""))
             or self.meta("author")
         )
 

@@ -21,7 +21,12 @@ from kabarbaik_spider.items import ARTICLE_KEYS, Article
 WIB = timezone(timedelta(hours=7), "WIB")
 
 MAX_GRAPH_DEPTH = 8  # lists and @graphs nested deeper than this are not the page's metadata
-ARTICLE_TYPES = frozenset({"Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle"})
+ARTICLE_TYPES = frozenset(
+    {
+        "Article", "NewsArticle", "BlogPosting", "ReportageNewsArticle", "AnalysisNewsArticle",
+        "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "Report", "SocialMediaPosting",
+    }
+)  # fmt: skip
 _WHITESPACE = re.compile(r"\s+")
 # A visible Indonesian date, for finding one by its words when no class marks it.
 VISIBLE_DATE_WORDS = re.compile(
@@ -159,6 +164,8 @@ class JsonLd:
                 self._collect(data["@graph"], depth + 1)
             else:
                 self.nodes.append(data)
+                if isinstance(data.get("mainEntity"), dict | list):  # a WebPage whose main entity is the article
+                    self._collect(data["mainEntity"], depth + 1)
 
     def first(self, *types: str) -> dict[str, Any]:
         """The first node of one of ``types`` (``{}`` when there is none)."""
@@ -209,7 +216,11 @@ class JsonLd:
         if isinstance(author, list):
             author = author[0] if author else None
         if isinstance(author, dict):
-            return clean_text(author.get("name")) if isinstance(author.get("name"), str) else None
+            name = author.get("name")
+            if not isinstance(name, str):  # a Person may give only its parts
+                parts = [author.get("givenName"), author.get("familyName")]
+                name = " ".join(part for part in parts if isinstance(part, str))
+            return clean_text(name)
         return clean_text(author) if isinstance(author, str) else None
 
     def breadcrumb_names(self) -> list[str]:
