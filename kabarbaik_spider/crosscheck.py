@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
-from scrapy.spidermiddlewares.httperror import HttpError
 
 from kabarbaik_spider.items import ARTICLE_KEYS, as_record
 from kabarbaik_spider.pages.api import api_article_dict, read_posts
+from kabarbaik_spider.spiders.answers import describe_failure
 
 if TYPE_CHECKING:
     from typing import Self
@@ -113,10 +113,7 @@ class CrossCheck:
                 )
 
     def failed(self, failure: Failure) -> None:
-        if failure.check(HttpError):
-            self.skip(f"HTTP {failure.value.response.status}")
-        else:
-            self.skip(failure.getErrorMessage() or failure.type.__name__)
+        self.skip(describe_failure(failure))
 
     def skip(self, why: str) -> None:
         if self.skipped is None:

@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Request meta: the walk's ledger key of the listing page or article a request serves (the spider's).
-ASKED = "kabarbaik_asked"
 # Why a request gave up, for the spider's errback and runs.jsonl (HttpError says only "non-200").
 GIVE_UP_REASON = "kabarbaik_give_up_reason"
 TOO_MANY_REQUESTS = 429

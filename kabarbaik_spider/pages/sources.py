@@ -255,13 +255,16 @@ class FieldReader:
 
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}  # key → the error that cost it
+        self._values: dict[str, Any] = {}  # keys read already: the spider asks for post_id and url before the item
 
     def field(self, key: str) -> Any:
-        try:
-            return getattr(self, self.field_methods.get(key, key))()
-        except Exception as error:
-            self.errors[key] = f"{type(error).__name__}: {error}"[:300]
-            return [] if key == "tags" else None
+        if key not in self._values:
+            try:
+                self._values[key] = getattr(self, self.field_methods.get(key, key))()
+            except Exception as error:
+                self.errors[key] = f"{type(error).__name__}: {error}"[:300]
+                self._values[key] = [] if key == "tags" else None
+        return self._values[key]
 
     def article(self) -> Article:
         return Article(**{key: self.field(key) for key in ARTICLE_KEYS})

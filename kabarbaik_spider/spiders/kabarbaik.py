@@ -26,7 +26,6 @@ from twisted.python.failure import Failure
 
 from kabarbaik_spider.extensions import crawl_store, stop_for_store_failure
 from kabarbaik_spider.items import Article
-from kabarbaik_spider.middlewares import ASKED
 from kabarbaik_spider.pages.api import ApiPost, read_posts
 from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.listing import Card, Listing, parse_listing
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 GONE = (404, 410)
+ASKED = "kabarbaik_asked"  # request meta: the ledger key of the listing page or article a request serves
 CARDS_PER_PAGE = 10
 API_POSTS = "/wp-json/wp/v2/posts"
 API_CLOSED = (401, 403, 404)  # a security plugin, the API switched off, or no WordPress API at all
@@ -80,7 +80,6 @@ class KabarbaikSpider(scrapy.Spider):
         self.api_note: str | None = None  # how the REST API answered, when this run asked it
         self.api_items = 0  # items built from API records (they carry no views)
         self.sitemaps_walked: dict[str, str | None] = {}  # post sitemap URL → its lastmod, read whole in this run
-        self.sitemaps_open = 0  # sitemap files asked for and not yet read or failed
         self.arguments = {**arguments, "since": kwargs.get("since") or None}
         self.listed: set[str] = set()  # card URLs listed in this run, to see a feed that repeats itself
         self.walked: set[str] = set()  # listing URLs read in this run, to see a next link that loops back
@@ -368,7 +367,6 @@ class KabarbaikSpider(scrapy.Spider):
             yield self.sitemap_request(first, fallbacks=tuple(rest))
 
     def sitemap_request(self, url: str, lastmod: str | None = None, fallbacks: tuple[str, ...] = ()) -> scrapy.Request:
-        self.sitemaps_open += 1
         return self.ask("listing", url, self.parse_sitemap, self.sitemap_failed, lastmod=lastmod, fallbacks=fallbacks)
 
     def parse_sitemap(
@@ -376,7 +374,6 @@ class KabarbaikSpider(scrapy.Spider):
     ) -> Iterator[scrapy.Request]:
         self.answered(response.request)
         self.crawler.stats.inc_value("kabarbaik/requests/sitemap")
-        self.sitemaps_open -= 1
         sitemap = read_sitemap(response)
         if sitemap is None:
             self.fail_listing(response.meta[ASKED], f"not a sitemap ({api_answer(response)})")
@@ -402,13 +399,12 @@ class KabarbaikSpider(scrapy.Spider):
                 else:
                     yield self.article_request(url)
             self.sitemaps_walked[response.meta[ASKED]] = lastmod
-        if not self.sitemaps_open and not self.listing_failures:
+        if "listing" not in self.walk["asked"].values() and not self.listing_failures:  # no sitemap left to read
             self.end_walk(response.url, self.walk["pages"], "every post sitemap was read", True)
 
     def sitemap_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = failure.request
         self.answered(request)
-        self.sitemaps_open -= 1
         fallbacks = request.cb_kwargs.get("fallbacks", ())
         if fallbacks:
             yield self.sitemap_request(fallbacks[0], fallbacks=fallbacks[1:])
