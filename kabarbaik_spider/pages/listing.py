@@ -11,27 +11,26 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from kabarbaik_spider.pages.sources import VISIBLE_DATE_WORDS, node_text, page_selector, visible_date
+from kabarbaik_spider.pages.markup import NOT_CONTENT, absolute, date_in_words, post_id
+from kabarbaik_spider.pages.sources import node_text, page_selector, visible_date
 
 # Theme markup: the model's guess at the live theme's class names.
 CARDS = "div.posts-container article.post-item"
 CARD_LINK = "h2.post-title a"
 CARD_DATE = ".post-date"
-CARD_POST_ID = re.compile(r"\bpost-(\d+)\b")
 NEXT_LINK = "link[rel=next]::attr(href)"
 NEXT_BUTTON = "a.next.page-numbers::attr(href)"
 
 # Structure any WordPress theme keeps, for when the class names differ.
-NOT_FEED = "ancestor::header or ancestor::nav or ancestor::aside or ancestor::footer"
 NOT_FEED_CLASS = (
     "ancestor::*[contains(@class, 'slider') or contains(@class, 'widget')"
     " or contains(@class, 'related') or contains(@class, 'popular') or contains(@class, 'headline')]"
 )
-HEADING_LINKS = f"//*[self::h1 or self::h2 or self::h3 or self::h4]//a[@href][not({NOT_FEED} or {NOT_FEED_CLASS})]"
+HEADING_LINKS = f"//*[self::h1 or self::h2 or self::h3 or self::h4]//a[@href][not({NOT_CONTENT} or {NOT_FEED_CLASS})]"
 REL_NEXT = '//a[@rel="next"]/@href'
 NEXT_WORDS = re.compile(r"^(?:berikutnya|selanjutnya|next|older posts?|»|›)", re.IGNORECASE)
 PAGE_NUMBER = re.compile(r"/page/(\d+)/?$")
@@ -79,8 +78,7 @@ def theme_cards(doc: Selector, url: str) -> list[Card]:
     for card in doc.css(CARDS):
         href = card.css(CARD_LINK).xpath("@href").get()
         if href:
-            post_id = CARD_POST_ID.search(card.attrib.get("class", ""))
-            cards.append(Card(urljoin(url, href.strip()), card_date(card), int(post_id[1]) if post_id else None))
+            cards.append(Card(absolute(url, href), card_date(card), post_id(card.attrib.get("class", ""))))
     return unique(cards)
 
 
@@ -89,8 +87,7 @@ def card_date(card: Selector) -> str | None:
     node = card.css(CARD_DATE) or card.xpath(".//time")
     if node:
         return node.xpath("@datetime").get() or visible_date(node_text(node[0]))
-    found = VISIBLE_DATE_WORDS.search(node_text(card) or "")
-    return visible_date(found[0]) if found else None
+    return visible_date(date_in_words([node_text(card) or ""]))
 
 
 def structural_cards(doc: Selector, url: str) -> list[Card]:
@@ -98,29 +95,28 @@ def structural_cards(doc: Selector, url: str) -> list[Card]:
     host = urlsplit(url).netloc
     cards = []
     for link in doc.xpath(HEADING_LINKS):
-        target = urljoin(url, link.attrib["href"].strip())
+        target = absolute(url, link.attrib["href"])
         parts = urlsplit(target)
         if parts.netloc == host and not parts.query and not NOT_A_POST.search(parts.path):
             container = link.xpath("ancestor::article[1]") or link.xpath("ancestor::*[self::li or self::div][1]")
             card = container[0] if container else link
-            post_id = CARD_POST_ID.search(card.attrib.get("class", ""))
-            cards.append(Card(target, card_date(card), int(post_id[1]) if post_id else None))
+            cards.append(Card(target, card_date(card), post_id(card.attrib.get("class", ""))))
     return unique(cards)
 
 
 def next_page(doc: Selector, url: str) -> str | None:
     href = doc.css(NEXT_LINK).get() or doc.css(NEXT_BUTTON).get()
-    return urljoin(url, href.strip()) if href else None
+    return absolute(url, href) if href else None
 
 
 def next_page_by_structure(doc: Selector, url: str) -> str | None:
     """``a[rel=next]``, a link whose text or class says next, or a link to ``/page/N+1/``."""
     href = doc.xpath(REL_NEXT).get() or next_by_words(doc) or next_by_number(doc, url)
-    return urljoin(url, href.strip()) if href else None
+    return absolute(url, href) if href else None
 
 
 def next_by_words(doc: Selector) -> str | None:
-    for link in doc.xpath(f"//a[@href][not({NOT_FEED})]"):
+    for link in doc.xpath(f"//a[@href][not({NOT_CONTENT})]"):
         if NEXT_WORDS.match(node_text(link) or "") or "next" in link.attrib.get("class", "").split():
             return link.attrib["href"]
     return None
@@ -130,7 +126,7 @@ def next_by_number(doc: Selector, url: str) -> str | None:
     current = PAGE_NUMBER.search(urlsplit(url).path)
     wanted = (int(current[1]) if current else 1) + 1
     for href in doc.xpath("//a/@href").getall():
-        found = PAGE_NUMBER.search(urlsplit(urljoin(url, href)).path)
+        found = PAGE_NUMBER.search(urlsplit(absolute(url, href)).path)
         if found and int(found[1]) == wanted:
             return href
     return None

@@ -1,0 +1,67 @@
+"""What every page parser reads the same way: links, post ids, the page's chrome, values, dates in words.
+
+Each helper is here once so that the listing, the article and the main-text
+finder cannot drift apart on what, say, "not the article" means.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+# An element in the page's chrome, not its content: navigation, sidebars,
+# scripts, and the site's own header and footer (an article's header and
+# footer, inside <article>, are content: its date, byline and tags stand there).
+NOT_CONTENT = (
+    "ancestor::nav or ancestor::aside or ancestor::script or ancestor::style"
+    " or ancestor::header[not(ancestor::article)] or ancestor::footer[not(ancestor::article)]"
+)
+
+# WordPress writes a post's id into classes and ids whatever the theme:
+# ``postid-N`` on <body>, ``post-N`` on the post's <article> and on each card of a feed.
+POST_ID = re.compile(r"\bpost(?:id)?-(\d+)\b")
+
+# A visible Indonesian date with its weekday, found by its words when no class marks it.
+VISIBLE_DATE_WORDS = re.compile(
+    r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu),\s*\d{1,2}\s+[A-Za-z]+\s+\d{4}"
+    r"(?:\s*[-–,|]?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}(?:\s*WIB)?)?"
+)
+
+# Class and id words of boilerplate (read per class token: see pages/main_text.py) …
+BOILERPLATE_WORDS = re.compile(
+    r"comment|related|share|sharing|social|newsletter|promo|teaser|recommend|sidebar|widget|subscri|advert"
+    r"|\bads?\b|caption|byline|breadcrumb|author|\btags?\b|footer|popup|modal|signup|more-|read-?more"
+    r"|baca-juga|outbrain|taboola|tweet|instagram|tiktok|popular|trending|most-?read|pagination|pager|menu"
+    r"|banner|sponsor",
+    re.IGNORECASE,
+)
+# … unless the same token also names the article itself (``article-author`` is a byline, ``post-content`` is not),
+ARTICLE_WORDS = re.compile(r"article|body|content|main|story|text|post|entry", re.IGNORECASE)
+# and of cookie and consent dialogs, which are never the article whatever else they are called.
+CONSENT_WORDS = re.compile(r"consent|gdpr|onetrust|cookie", re.IGNORECASE)
+
+
+def has_value(value: Any) -> bool:
+    """A field's value counts when it is not missing, empty or an empty list (0 counts)."""
+    return value not in (None, "", [])
+
+
+def absolute(base: str, href: str) -> str:
+    """``href`` as found in the page (white space around it dropped), joined to the page's URL."""
+    return urljoin(base, href.strip())
+
+
+def post_id(value: str) -> int | None:
+    """The WordPress post id in a class or id attribute (``postid-12``, ``post-12``), if there is one."""
+    found = POST_ID.search(value)
+    return int(found[1]) if found else None
+
+
+def date_in_words(texts: list[str]) -> str | None:
+    """The first ``Senin, 12 Mei 2025 - 19:02 WIB`` in ``texts``, as written."""
+    for text in texts:
+        found = VISIBLE_DATE_WORDS.search(text)
+        if found:
+            return found[0]
+    return None
