@@ -243,6 +243,11 @@ class RunReport:
                 "The theme's markup was missed; these came from fallback layers (has the site changed?): %s",
                 ", ".join(f"{key} {count}" for key, count in sorted(fallbacks.items())),
             )
+        sources: dict[str, dict[str, int]] = {}
+        for key, value in counts.items():
+            if key.startswith("kabarbaik/source/"):
+                field, name = key.split("/")[2:4]
+                sources.setdefault(field, {})[name] = value
         walk = getattr(spider, "walk", {})
         line = {
             "started_at": self.started_at,
@@ -281,6 +286,7 @@ class RunReport:
             "articles_seen": self.articles,
             "coverage": self.coverage(),
             "fallbacks": fallbacks,
+            "sources": {field: dict(sorted(names.items())) for field, names in sorted(sources.items())},
             "crosscheck": crosscheck.report() if (crosscheck := self.crawler.get_extension(CrossCheck)) else None,
         }
         try:

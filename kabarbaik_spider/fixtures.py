@@ -81,18 +81,22 @@ class Fixture:
     def expected(self) -> dict[str, Any]:
         return json.loads((self.folder / "output.json").read_text(encoding="utf-8"))
 
-    def parse(self) -> tuple[dict[str, Any], set[str]]:
-        """The current parser's item for the inputs, and the keys that came from below the theme's markup."""
+    def parse(self) -> tuple[dict[str, Any], ArticleParser]:
+        """The current parser's item for the inputs, and the parser (which knows each key's source)."""
         (first, url), *more = self.pages()
         parser = ArticleParser(first, url, more)
-        return asdict(parser.article()), parser.fallbacks
+        return asdict(parser.article()), parser
 
     def differences(self) -> list[tuple[str, Any, Any, str]]:
-        """``(key, expected, now, layer)`` for every key whose parsed value is not the expected one."""
-        now, fallbacks = self.parse()
+        """``(key, expected, now, source)`` for every key whose parsed value is not the expected one.
+
+        ``source`` names the source that gave the value now, or says that none
+        did and which were tried, in order.
+        """
+        now, parser = self.parse()
         expected = self.expected()
         return [
-            (key, expected.get(key), now[key], "a fallback layer" if key in fallbacks else "the theme or metadata")
+            (key, expected.get(key), now[key], describe_source(parser, key))
             for key in ARTICLE_KEYS
             if expected.get(key) != now[key]
         ]
@@ -100,6 +104,15 @@ class Fixture:
     def update(self) -> None:
         """Writes what the parser gives now as the expected item (after a deliberate change)."""
         write_json(self.folder / "output.json", self.parse()[0])
+
+
+def describe_source(parser: ArticleParser, key: str) -> str:
+    """``source theme``, or ``no source (tried jsonld, meta, theme)`` when none gave a value."""
+    if key in parser.sources:
+        return f"source {parser.sources[key]}"
+    tried = ", ".join(parser.orders.get(key, ())) or "nothing"
+    error = f"; {parser.errors[key]}" if key in parser.errors else ""
+    return f"no source (tried {tried}{error})"
 
 
 def write_json(path: Path, data: Any) -> None:

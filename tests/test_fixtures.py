@@ -1,7 +1,7 @@
 """The parser's fixtures: every folder under fixtures/pages is a test, and `scrapy fixture` keeps them.
 
 A folder added there is a test, with no code to write; a failure shows each
-key that differs, the expected value, the value now and the layer it came from.
+key that differs, the expected value, the value now and the source that gave it.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ SINGLE = "https://kabarbaik.co/petani-lamongan-mulai-tanam-jagung-9/"
 def test_the_parser_gives_each_fixture_its_expected_item(fixture) -> None:
     differences = fixture.differences()
     assert not differences, f"{fixture.folder}: keys that differ from output.json:\n" + "\n".join(
-        f"  {key}\n    expected {expected!r}\n    now      {now!r}  (from {layer})"
-        for key, expected, now, layer in differences
+        f"  {key}\n    expected {expected!r}\n    now      {now!r}  ({source})"
+        for key, expected, now, source in differences
     )
 
 
@@ -50,7 +50,7 @@ def test_a_page_saved_in_a_browser_becomes_a_fixture_that_check_and_update_keep(
     ]
     assert run_scrapy("fixture", "check", "--dir", str(pages)).returncode == 0
 
-    # The site changes the words of its view counter. check names the key, both values and the layer.
+    # The site changes the words of its view counter. check names the key, both values and the sources tried.
     html = (folder / "inputs" / "page-1.html").read_text()
     (folder / "inputs" / "page-1.html").write_text(html.replace("Dilihat", "pembaca"), encoding="utf-8")
     checked = run_scrapy("fixture", "check", "--dir", str(pages))
@@ -59,7 +59,7 @@ def test_a_page_saved_in_a_browser_becomes_a_fixture_that_check_and_update_keep(
         "petani-lamongan-mulai-tanam-jagung-9:",
         "  views",
         "    expected 10330",
-        "    now      None  (from the theme or metadata)",
+        "    now      None  (no source (tried theme, words))",
         "1 fixtures, 1 differ; scrapy fixture update pins",
     ]
     updated = run_scrapy("fixture", "update", "petani-lamongan-mulai-tanam-jagung-9", "--dir", str(pages))

@@ -6,8 +6,8 @@
   for a person to review. ``--from-file PAGE.html --url URL`` does the same
   from a page saved in a browser. An existing fixture is kept unless ``--force``.
 - ``scrapy fixture check`` parses every fixture and prints, per fixture, each
-  key that differs: the expected value, the value now, and the layer it came
-  from; exit status 1 on any difference.
+  key that differs: the expected value, the value now, and the source that
+  gave it (or the sources tried, when none did); exit status 1 on any difference.
 - ``scrapy fixture update [SLUG]`` writes what the parser gives now as the
   expected item (all fixtures, or one), so a deliberate change shows in ``git diff``.
 """
@@ -148,8 +148,8 @@ class Command(ScrapyCommand):
                 continue
             changed += 1
             print(f"{fixture.name}:")
-            for key, expected, now, layer in differences:
-                print(f"  {key}\n    expected {expected!r}\n    now      {now!r}  (from {layer})")
+            for key, expected, now, source in differences:
+                print(f"  {key}\n    expected {expected!r}\n    now      {now!r}  ({source})")
         print(f"{len(fixtures)} fixtures, {changed} differ" + ("" if not changed else "; scrapy fixture update pins"))
         return 1 if changed else 0
 

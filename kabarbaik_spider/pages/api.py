@@ -21,7 +21,7 @@ from parsel import Selector
 
 from kabarbaik_spider.items import Article
 from kabarbaik_spider.pages.article import content_paragraphs, credit_lines
-from kabarbaik_spider.pages.sources import FieldReader, clean_text, node_text, page_selector, to_wib
+from kabarbaik_spider.pages.sources import API, FieldReader, clean_text, node_text, page_selector, to_wib
 
 
 def rendered_text(value: Any) -> str | None:
@@ -46,6 +46,7 @@ class ApiPost(FieldReader):
     """One post of the REST API with ``_embed``: its author, terms and featured image are inline."""
 
     field_methods = {"url": "link", "post_id": "id"}  # noqa: RUF012 - read-only, as in FieldReader
+    channel = API  # every field is the record's own
 
     def __init__(self, post: Any) -> None:
         super().__init__()

@@ -1,30 +1,41 @@
 """Article pages → :class:`Article`, plain code over HTML and URL.
 
-Every field reads its sources best first, as docs/site.md orders them: structured
-data (JSON-LD), meta tags, the theme's markup, then structure and words that
-any WordPress theme keeps. A missing or broken layer costs that layer only.
-When a field had to come from below the theme markup, its name is added to
-``ArticleParser.fallbacks`` so that a crawl can report that the site drifted.
+Every field reads named sources best first, as docs/site.md orders them:
+structured data (JSON-LD, microdata), meta tags, the theme's markup, then
+structure and words that any theme keeps. A missing or broken source costs
+that source only. The parser keeps which source gave each field
+(``ArticleParser.sources``), so that a crawl can count them and report when
+the site drifted below its theme's markup (``ArticleParser.fallbacks``).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from functools import cached_property
-from typing import ClassVar, TypeVar
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
 
 from parsel import Selector
 
-from kabarbaik_spider.items import Article
+from kabarbaik_spider.items import ARTICLE_KEYS, Article
+from kabarbaik_spider.pages.main_text import main_text, text_blocks
+from kabarbaik_spider.pages.markup import NOT_CONTENT, absolute, date_in_words, post_id
 from kabarbaik_spider.pages.sources import (
-    VISIBLE_DATE_WORDS,
+    JSONLD,
+    META,
+    MICRODATA,
+    REQUEST,
+    STRUCTURE,
+    THEME,
+    WORDS,
     FieldReader,
     JsonLd,
     Meta,
+    Source,
+    Sources,
     clean_text,
     iso_date,
     node_text,
@@ -39,6 +50,7 @@ VISIBLE_TIME = "time.entry-date"
 VISIBLE_DATE = "span.meta-date"
 VIEWS = "span.meta-views"
 CONTENT = "div.entry-content"
+CONTENT_OUTERMOST = "div.entry-content:not(div.entry-content div)"
 TAGS = 'div.post-tags a[rel="tag"]'
 FIGURE = "figure.post-thumbnail"
 BREADCRUMB_LINKS = "div.breadcrumbs a"
@@ -50,20 +62,16 @@ MICRODATA_PUBLISHED = '(//*[@itemprop="datePublished"]/@content | //*[@itemprop=
 MICRODATA_AUTHOR = '//*[@itemprop="author"][not(@itemscope)] | //*[@itemprop="author"]//*[@itemprop="name"]'
 
 # Structure and words, for when the class names above are not the live ones.
-ARTICLE_SCOPES = ("(//article)[1]", "(//main)[1]", "//body")
+ARTICLE_SCOPES = ("(//h1)[1]/ancestor::article[1]", "(//article)[1]", "(//main)[1]", "//body")
 ANY_TAGS = 'a[rel~="tag"]'
-BODY_NOISE = (
-    "ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' code-block ')"
-    " or contains(@class, 'baca-juga') or contains(@class, 'post-credit')"
-    " or contains(@class, 'page-links') or contains(@class, 'sharedaddy')]"
-    " or ancestor::ins or ancestor::aside or ancestor::figure or ancestor::footer"
-)
+# The site's own boilerplate inside its content, by class: Ad Inserter's blocks, "Baca Juga" boxes,
+# the credit box, WordPress's page links and Jetpack's sharing (main_text leaves out the rest).
+SITE_NOISE = re.compile(r"\b(?:code-block|baca-juga|post-credit|page-links|sharedaddy)\b")
 CREDIT_CANDIDATES = (
     ".//*[self::p or self::div or self::span or self::li]"
     "[starts-with(normalize-space(), 'Penulis') or starts-with(normalize-space(), 'Reporter')"
     " or starts-with(normalize-space(), 'Editor')]"
 )
-NOT_CONTENT = "ancestor::aside or ancestor::nav or ancestor::script or ancestor::style"
 VIEWS_TEXT = f".//text()[contains(., 'Dilihat')][not({NOT_CONTENT})]"
 DATE_TEXT = f".//text()[re:test(., '\\d{{4}}')][not({NOT_CONTENT})]"
 
@@ -71,8 +79,6 @@ CREDIT_LINE = re.compile(
     r"(?P<label>Penulis|Reporter|Editor)\s*:\s*(?P<name>.+?)(?=\s*(?:Penulis|Reporter|Editor)\s*:|$)"
 )
 VIEWS_COUNT = re.compile(r"(\d[\d.]*)\s*Dilihat")
-POST_ID_CLASS = re.compile(r"\bpostid-(\d+)\b")
-POST_ID_ARTICLE = re.compile(r"^post-(\d+)$")
 POST_ID_QUERY = re.compile(r"[?&]p=(\d+)\b")
 CATEGORY_CLASS = re.compile(r"\bcategory-([\w-]+)")
 NOT_BODY = re.compile(
@@ -83,17 +89,32 @@ NOT_BODY = re.compile(
 MAX_VIEWS_DIGITS = 15
 BYLINE_PREFIX = re.compile(r"^(?:Pos-pos oleh|View all posts by|Posts by|By|Von|Oleh|Por|Par)\s+", re.IGNORECASE)
 
-Value = TypeVar("Value")
-
 
 def content_paragraphs(content: Selector) -> list[str]:
     """The article's own paragraphs in a content element: no ads, ``Baca Juga``, promotions or credit lines.
 
-    One cleaning for every channel: the page's content container and the
-    REST API's ``content.rendered`` go through it alike.
+    One cleaning for every channel: the theme's content container, the REST
+    API's ``content.rendered`` and the block :func:`main_text` finds go
+    through it alike.
     """
-    texts = (node_text(p) for p in content.xpath(f".//p[not({BODY_NOISE})]"))
-    return [text for text in texts if text and not NOT_BODY.match(text)]
+    return article_paragraphs(text_blocks(content.root, SITE_NOISE))
+
+
+def article_paragraphs(blocks: list[str]) -> list[str]:
+    """Text blocks without the site's promotion, page and credit lines (found by their words)."""
+    return [text for text in blocks if not NOT_BODY.match(text)]
+
+
+def without_prefix(byline: str | None) -> str | None:
+    """A byline without its ``By``, ``Oleh`` or ``View all posts by``."""
+    return clean_text(BYLINE_PREFIX.sub("", byline or ""))
+
+
+def views_in(text: str | None) -> int | None:
+    """The count in ``1.234 Dilihat`` (dots group thousands); absurdly long numbers are not counts."""
+    found = VIEWS_COUNT.search(text or "")
+    digits = found[1].replace(".", "") if found else ""
+    return int(digits) if 0 < len(digits) <= MAX_VIEWS_DIGITS else None
 
 
 def credit_lines(scope: Selector) -> dict[str, str]:
@@ -106,7 +127,12 @@ def credit_lines(scope: Selector) -> dict[str, str]:
 
 
 class ArticleParser(FieldReader):
-    """One article from its first page and any continuation pages (``/slug/2/``)."""
+    """One article from its first page and any continuation pages (``/slug/2/``).
+
+    Each field method lists its sources best first (see docs/site.md, "Where
+    each field comes from"); :class:`FieldReader` takes the first that gives
+    a value and records its name.
+    """
 
     field_methods: ClassVar[dict[str, str]] = {"url": "canonical_url"}
 
@@ -117,23 +143,23 @@ class ArticleParser(FieldReader):
         self.more = [page_selector(text) for text, _ in more]
         self.ld = JsonLd(self.doc)
         self.meta = Meta(self.doc)
-        self.fallbacks: set[str] = set()
         self._scopes: dict[int, Selector] = {}
 
-    # -- helpers -------------------------------------------------------------
+    @classmethod
+    def source_names(cls) -> dict[str, tuple[str, ...]]:
+        """Each field's sources in order, read from the field methods without reading a page."""
+        parser = cls("<html></html>", "https://example.invalid/")
+        return {key: tuple(s.name for s in getattr(parser, cls.field_methods.get(key, key))()) for key in ARTICLE_KEYS}
 
-    def _fallback(self, key: str, value: Value) -> Value:
-        """Record that ``key`` came from below the theme markup, when it did."""
-        if value not in (None, [], ""):
-            self.fallbacks.add(key)
-        return value
+    # -- helpers -------------------------------------------------------------
 
     @cached_property
     def pages(self) -> list[Selector]:
         return [self.doc, *self.more]
 
     def scope(self, page: Selector) -> Selector:
-        """The article's own part of the page: ``<article>``, else ``<main>``, else the body (found once a page)."""
+        """The article's own part of a page, found once a page: the headline's ``<article>``, else the first
+        ``<article>``, else ``<main>``, else the body."""
         key = id(page)
         if key not in self._scopes:
             self._scopes[key] = next((found[0] for xpath in ARTICLE_SCOPES if (found := page.xpath(xpath))), page)
@@ -144,82 +170,86 @@ class ArticleParser(FieldReader):
         """Credit lines from the last page that shows them (the box follows the text)."""
         return next((found for page in reversed(self.pages) if (found := credit_lines(self.scope(page)))), {})
 
-    # -- fields, one each ----------------------------------------------------
-
-    @cached_property
-    def canonical(self) -> str:
-        """The canonical URL, read once: the item's ``url`` and the continuation pages both need it."""
-        link = self.doc.css(CANONICAL).get() or self.meta("og:url") or self.url
-        parts = urlsplit(urljoin(self.url, link.strip()))
+    def page_url(self, href: str | None) -> str | None:
+        """A link as the item keeps it: absolute, without query or fragment."""
+        if not href:
+            return None
+        parts = urlsplit(absolute(self.url, href))
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
-    def canonical_url(self) -> str:
-        return self.canonical
+    # -- fields, one each ----------------------------------------------------
 
-    def post_id(self) -> int | None:
-        found = (
-            POST_ID_CLASS.search(self.doc.xpath("//body/@class").get(""))
-            or POST_ID_ARTICLE.search(self.doc.xpath("(//article/@id)[1]").get(""))
-            or POST_ID_QUERY.search(self.doc.css(SHORTLINK).get(""))
-        )
-        return int(found[1]) if found else None
-
-    def title(self) -> str | None:
+    def canonical_url(self) -> Sources:
         return (
-            html.unescape(self.ld.text("headline") or "")
-            or self.meta("og:title")
-            or node_text(self.doc.css(TITLE))
-            or self._fallback("title", node_text(self.doc.xpath("(//h1)[1]")))
+            Source(META, lambda: self.page_url(self.doc.css(CANONICAL).get() or self.meta("og:url"))),
+            Source(REQUEST, lambda: self.page_url(self.url)),
         )
 
-    def published_at(self) -> str | None:
+    def post_id(self) -> Sources:
         return (
-            iso_date(self.ld.get("datePublished"))
-            or iso_date(self.meta("article:published_time"))
-            or iso_date(self.doc.xpath(MICRODATA_PUBLISHED).get())
-            or iso_date(self.doc.css(VISIBLE_TIME).xpath("@datetime").get())
-            or visible_date(node_text(self.doc.css(VISIBLE_TIME)) or node_text(self.doc.css(VISIBLE_DATE)))
-            or self._fallback("published_at", iso_date(self.doc.xpath("(//time/@datetime)[1]").get()))
-            or self._fallback("published_at", visible_date(self.date_in_words()))
+            Source(STRUCTURE, lambda: post_id(self.doc.xpath("//body/@class").get(""))
+                   or post_id(self.doc.xpath("(//article/@id)[1]").get(""))),
+            Source(META, lambda: int(found[1]) if (found := POST_ID_QUERY.search(self.shortlink)) else None),
+        )  # fmt: skip
+
+    @property
+    def shortlink(self) -> str:
+        return self.doc.css(SHORTLINK).get("")
+
+    def title(self) -> Sources:
+        return (
+            Source(JSONLD, lambda: html.unescape(self.ld.text("headline") or "")),
+            Source(META, lambda: self.meta("og:title")),
+            Source(THEME, lambda: node_text(self.doc.css(TITLE))),
+            Source(STRUCTURE, lambda: node_text(self.doc.xpath("(//h1)[1]"))),
         )
 
-    def date_in_words(self) -> str | None:
-        """The first ``Senin, 12 Mei 2025 - 19:02 WIB`` in the article, wherever it stands."""
-        for text in self.scope(self.doc).xpath(DATE_TEXT).getall():
-            found = VISIBLE_DATE_WORDS.search(text)
-            if found:
-                return found[0]
-        return None
+    def published_at(self) -> Sources:
+        return (
+            Source(JSONLD, lambda: iso_date(self.ld.get("datePublished"))),
+            Source(META, lambda: iso_date(self.meta("article:published_time"))),
+            Source(MICRODATA, lambda: iso_date(self.doc.xpath(MICRODATA_PUBLISHED).get())),
+            Source(THEME, lambda: iso_date(self.doc.css(VISIBLE_TIME).xpath("@datetime").get())
+                   or visible_date(node_text(self.doc.css(VISIBLE_TIME)) or node_text(self.doc.css(VISIBLE_DATE)))),
+            Source(STRUCTURE, lambda: iso_date(self.doc.xpath("(//time/@datetime)[1]").get())),
+            Source(WORDS, lambda: visible_date(date_in_words(self.scope(self.doc).xpath(DATE_TEXT).getall()))),
+        )  # fmt: skip
 
-    def modified_at(self) -> str | None:
-        return iso_date(self.ld.get("dateModified")) or iso_date(self.meta("article:modified_time"))
+    def modified_at(self) -> Sources:
+        return (
+            Source(JSONLD, lambda: iso_date(self.ld.get("dateModified"))),
+            Source(META, lambda: iso_date(self.meta("article:modified_time"))),
+        )
 
-    def author(self) -> str | None:
-        return self.credits.get("penulis") or self.credits.get("reporter") or self.byline()
-
-    def byline(self) -> str | None:
+    def author(self) -> Sources:
         link = self.doc.css(BYLINE)
         return (
-            clean_text(BYLINE_PREFIX.sub("", link.xpath("@title").get("")))
-            or node_text(link)
-            or self.ld.author_name()
-            or clean_text(BYLINE_PREFIX.sub("", node_text(self.doc.xpath(MICRODATA_AUTHOR)[:1]) or ""))
-            or self.meta("author")
-        )
+            Source(WORDS, lambda: self.credits.get("penulis") or self.credits.get("reporter")),
+            Source(THEME, lambda: without_prefix(link.xpath("@title").get()) or node_text(link)),
+            Source(JSONLD, self.ld.author_name),
+            Source(MICRODATA, lambda: without_prefix(node_text(self.doc.xpath(MICRODATA_AUTHOR)[:1]))),
+            Source(META, lambda: self.meta("author")),
+        )  # fmt: skip
 
-    def editor(self) -> str | None:
-        return self.credits.get("editor")
+    def editor(self) -> Sources:
+        return (Source(WORDS, lambda: self.credits.get("editor")),)
 
-    def category(self) -> str | None:
-        sections = self.ld.strings("articleSection")
-        crumbs = [node_text(a) for a in self.doc.css(BREADCRUMB_LINKS)]
-        ld_crumbs = self.ld.breadcrumb_names()
+    def category(self) -> Sources:
         return (
-            (sections[0] if sections else None)
-            or (crumbs[-1] if len(crumbs) > 1 else None)
-            or self._fallback("category", ld_crumbs[-2] if len(ld_crumbs) > 2 else None)
-            or self._fallback("category", self.category_from_class())
-        )
+            Source(JSONLD, self.category_from_json_ld),
+            Source(THEME, self.category_from_breadcrumbs),
+            Source(STRUCTURE, self.category_from_class),
+        )  # fmt: skip
+
+    def category_from_json_ld(self) -> str | None:
+        """The article's section, else its breadcrumb's last step before the article itself."""
+        sections = self.ld.strings("articleSection")
+        crumbs = self.ld.breadcrumb_names()
+        return sections[0] if sections else crumbs[-2] if len(crumbs) > 2 else None
+
+    def category_from_breadcrumbs(self) -> str | None:
+        crumbs = [node_text(a) for a in self.doc.css(BREADCRUMB_LINKS)]
+        return crumbs[-1] if len(crumbs) > 1 else None
 
     def category_from_class(self) -> str | None:
         found = CATEGORY_CLASS.search(self.doc.xpath("(//article/@class)[1]").get(""))
@@ -229,8 +259,12 @@ class ArticleParser(FieldReader):
         link = self.doc.xpath(f'//a[contains(@href, "/category/{slug}/")]')
         return node_text(link[0]) if link else slug.replace("-", " ").title()
 
-    def tags(self) -> list[str]:
-        return self._tags_from(TAGS) or self._fallback("tags", self._tags_from(ANY_TAGS)) or self.ld.strings("keywords")
+    def tags(self) -> Sources:
+        return (
+            Source(THEME, lambda: self._tags_from(TAGS)),
+            Source(STRUCTURE, lambda: self._tags_from(ANY_TAGS)),
+            Source(JSONLD, lambda: self.ld.strings("keywords")),
+        )
 
     def _tags_from(self, css: str) -> list[str]:
         for page in reversed(self.pages):
@@ -239,49 +273,68 @@ class ArticleParser(FieldReader):
                 return list(dict.fromkeys(found))
         return []
 
-    def views(self) -> int | None:
-        text = node_text(self.doc.css(VIEWS)) or self._fallback(
-            "views", " ".join(self.scope(self.doc).xpath(VIEWS_TEXT).getall())
+    def views(self) -> Sources:
+        return (
+            Source(THEME, lambda: views_in(node_text(self.doc.css(VIEWS)))),
+            Source(WORDS, lambda: views_in(" ".join(self.scope(self.doc).xpath(VIEWS_TEXT).getall()))),
         )
-        found = VIEWS_COUNT.search(text or "")
-        digits = found[1].replace(".", "") if found else ""
-        return int(digits) if 0 < len(digits) <= MAX_VIEWS_DIGITS else None
 
-    @cached_property
-    def figure(self) -> Selector | None:
-        figures = self.doc.css(FIGURE) or self.scope(self.doc).xpath(".//figure[.//img]")
-        return figures[0] if figures else None
+    def theme_figure(self) -> Selector | None:
+        return next(iter(self.doc.css(FIGURE)), None)
 
-    def image_url(self) -> str | None:
-        img = self.figure.css("img") if self.figure is not None else None
-        src = img.xpath("@data-src").get() or img.xpath("@src").get() if img else None
-        ld_image = self.ld.image.get("url") or self.ld.image.get("contentUrl")
-        found = src or self.meta("og:image") or (ld_image if isinstance(ld_image, str) else None)
-        return urljoin(self.url, found) if found else None
+    def structural_figure(self) -> Selector | None:
+        return next(iter(self.scope(self.doc).xpath(".//figure[.//img]")), None)
 
-    def image_caption(self) -> str | None:
-        caption = self.figure.css("figcaption") if self.figure is not None else None
-        ld_caption = self.ld.image.get("caption")
-        return node_text(caption) or (clean_text(ld_caption) if isinstance(ld_caption, str) else None)
-
-    def summary(self) -> str | None:
-        return self.meta("description") or self.meta("og:description")
-
-    def body(self) -> str | None:
-        paragraphs = [text for page in self.pages for text in self.paragraphs(page)]
-        return "\n\n".join(paragraphs) or None
-
-    def paragraphs(self, page: Selector) -> list[str]:
-        content = page.css(CONTENT) or self._fallback("body", self.densest_block(page))
-        return content_paragraphs(content[0]) if content else []
-
-    def densest_block(self, page: Selector) -> list[Selector]:
-        """The element whose own paragraphs hold the most text: the article's text, on any theme."""
-        blocks = self.scope(page).xpath(f".//*[p][not({NOT_CONTENT})]")
-        best = max(
-            blocks, key=lambda block: sum(len(text) for text in block.xpath("./p//text()").getall()), default=None
+    def image_url(self) -> Sources:
+        return (
+            Source(THEME, lambda: self.figure_image(self.theme_figure())),
+            Source(STRUCTURE, lambda: self.figure_image(self.structural_figure())),
+            Source(META, lambda: self.page_image(self.meta("og:image"))),
+            Source(JSONLD, lambda: self.page_image(self.ld.image.get("url") or self.ld.image.get("contentUrl"))),
         )
-        return [best] if best is not None else []
+
+    def figure_image(self, figure: Selector | None) -> str | None:
+        img = figure.css("img") if figure is not None else None
+        return self.page_image(img.xpath("@data-src").get() or img.xpath("@src").get()) if img else None
+
+    def page_image(self, src: Any) -> str | None:
+        return absolute(self.url, src) if isinstance(src, str) and src.strip() else None
+
+    def image_caption(self) -> Sources:
+        return (
+            Source(THEME, lambda: self.figure_caption(self.theme_figure())),
+            Source(STRUCTURE, lambda: self.figure_caption(self.structural_figure())),
+            Source(JSONLD, lambda: self.ld.image_text("caption")),
+        )  # fmt: skip
+
+    @staticmethod
+    def figure_caption(figure: Selector | None) -> str | None:
+        return node_text(figure.css("figcaption")) if figure is not None else None
+
+    def summary(self) -> Sources:
+        return (Source(META, lambda: self.meta("description") or self.meta("og:description")),)
+
+    def body(self) -> Sources:
+        return (
+            Source(THEME, lambda: self.body_from(self.theme_paragraphs)),
+            Source(STRUCTURE, lambda: self.body_from(self.main_text_paragraphs)),
+        )
+
+    def body_from(self, paragraphs: Callable[[Selector], list[str]]) -> str | None:
+        """The paragraphs of every page, first to last; when the first page has none, none at all."""
+        first = paragraphs(self.doc)
+        if not first:
+            return None
+        return "\n\n".join([*first, *(text for page in self.more for text in paragraphs(page))])
+
+    @staticmethod
+    def theme_paragraphs(page: Selector) -> list[str]:
+        """The theme's content container; a live blog has one per entry, and the body is all of them."""
+        return [text for content in page.css(CONTENT_OUTERMOST) for text in content_paragraphs(content)]
+
+    @staticmethod
+    def main_text_paragraphs(page: Selector) -> list[str]:
+        return article_paragraphs(main_text(page.root, SITE_NOISE))
 
     def is_article_page(self) -> bool:
         """The page is a post at all (not a maintenance page, a bot challenge or an error page).
@@ -312,7 +365,7 @@ class ArticleParser(FieldReader):
         pattern = re.compile(re.escape(canonical) + r"/(\d+)/?$")
         numbered: dict[int, str] = {}
         for href in self.doc.xpath("//a/@href[contains(., $path)]", path=path).getall():
-            found = pattern.match(urljoin(self.url, href.strip()))
+            found = pattern.match(absolute(self.url, href))
             if found and int(found[1]) > 1:
                 numbered.setdefault(int(found[1]), found[0])
         return [numbered[n] for n in sorted(numbered)]

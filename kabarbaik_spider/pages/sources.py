@@ -1,14 +1,16 @@
-"""Readers shared by the page parsers: JSON-LD, meta tags, dates, text.
+"""Readers shared by the page parsers: JSON-LD, meta tags, dates, text, and the named sources of a field.
 
 Each reader is forgiving on purpose: a malformed JSON-LD block or a missing
-meta tag yields ``None`` so that the caller's ``or`` chain moves on to the
-next source. Nothing here imports Scrapy.
+meta tag yields ``None`` so that the field moves on to its next source.
+Nothing here imports Scrapy.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cached_property, lru_cache
 from typing import Any, ClassVar
@@ -17,6 +19,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 
 from kabarbaik_spider.items import ARTICLE_KEYS, Article
+from kabarbaik_spider.pages.markup import has_value
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
@@ -28,11 +31,6 @@ ARTICLE_TYPES = frozenset(
     }
 )  # fmt: skip
 _WHITESPACE = re.compile(r"\s+")
-# A visible Indonesian date, for finding one by its words when no class marks it.
-VISIBLE_DATE_WORDS = re.compile(
-    r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu),\s*\d{1,2}\s+[A-Za-z]+\s+\d{4}"
-    r"(?:\s*[-–,|]?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}(?:\s*WIB)?)?"
-)
 MONTHS = {
     name[:3]: number
     for number, name in enumerate(
@@ -198,6 +196,10 @@ class JsonLd:
     def get(self, key: str) -> Any:
         return self.article.get(key)
 
+    def image_text(self, key: str) -> str | None:
+        value = self.image.get(key)
+        return clean_text(value) if isinstance(value, str) else None
+
     def text(self, key: str) -> str | None:
         value = self.get(key)
         return clean_text(value) if isinstance(value, str) else None
@@ -244,27 +246,87 @@ class Meta:
         return clean_text(self.values.get(key))
 
 
+# The layers a field's value can come from, best first as a rule (a field lists its own order):
+JSONLD = "jsonld"  # schema.org JSON-LD, what the site says about the article for search engines
+MICRODATA = "microdata"  # schema.org in itemprop attributes, which some themes write instead
+META = "meta"  # <meta> tags and <link>s in the head (Open Graph, article:*, canonical, shortlink)
+THEME = "theme"  # the theme's markup, by its class names (the model's guess at the live theme)
+STRUCTURE = "structure"  # structure any theme keeps: <h1>, <time>, rel links, the main text's block
+WORDS = "words"  # words on the page: "Penulis:", a date written out, "Dilihat"
+REQUEST = "request"  # the URL the page was fetched from
+API = "api"  # a WordPress REST API record
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One place a field's value can come from: ``read`` runs only when the sources before it gave nothing."""
+
+    name: str
+    read: Callable[[], Any]
+
+
+Sources = tuple[Source, ...]
+
+
 class FieldReader:
     """Reads an :class:`Article` one key at a time, each by the method of its name (or ``field_methods``).
 
-    A reader never raises, whatever its input: an error in a key's sources
-    costs that key (left empty, named in ``errors``), never the article.
+    A field method returns its :class:`Source` s, best first; the first one
+    that gives a value wins, and its name is kept in ``sources`` (web-poet's
+    field-source stats, Fundus's attribute registry). A method that returns
+    a plain value has one source, ``channel``. A reader never raises, whatever
+    its input: an error in a source costs that source (the next one is
+    tried) and is named in ``errors``; it never costs the article.
     """
 
     field_methods: ClassVar[dict[str, str]] = {}
+    channel: ClassVar[str] = ""
 
     def __init__(self) -> None:
-        self.errors: dict[str, str] = {}  # key → the error that cost it
-        self._values: dict[str, Any] = {}  # keys read already: the spider asks for post_id and url before the item
+        self.errors: dict[str, str] = {}  # key → the first error met reading it
+        self.sources: dict[str, str] = {}  # key → the source that gave its value
+        self.orders: dict[str, tuple[str, ...]] = {}  # key → the sources it reads, in order
+        self._values: dict[str, Any] = {}  # keys read already
 
     def field(self, key: str) -> Any:
         if key not in self._values:
-            try:
-                self._values[key] = getattr(self, self.field_methods.get(key, key))()
-            except Exception as error:
-                self.errors[key] = f"{type(error).__name__}: {error}"[:300]
-                self._values[key] = [] if key == "tags" else None
+            self._values[key] = self._read(key)
         return self._values[key]
+
+    def _read(self, key: str) -> Any:
+        nothing: Any = [] if key == "tags" else None
+        try:
+            found = getattr(self, self.field_methods.get(key, key))()
+        except Exception as error:
+            self._failed(key, error)
+            return nothing
+        if not (isinstance(found, tuple) and found and isinstance(found[0], Source)):
+            if has_value(found):
+                self.sources[key] = self.channel
+            return found
+        self.orders[key] = tuple(source.name for source in found)
+        for source in found:
+            try:
+                value = source.read()
+            except Exception as error:
+                self._failed(key, error, source.name)
+                continue
+            if has_value(value):
+                self.sources[key] = source.name
+                return value
+        return nothing
+
+    def _failed(self, key: str, error: Exception, source: str = "") -> None:
+        self.errors.setdefault(key, f"{source + ': ' if source else ''}{type(error).__name__}: {error}"[:300])
+
+    @property
+    def fallbacks(self) -> set[str]:
+        """Keys whose value came from a source after the theme's: the theme's markup was missed for them."""
+        return {
+            key
+            for key, name in self.sources.items()
+            if THEME in (order := self.orders.get(key, ())) and order.index(name) > order.index(THEME)
+        }
 
     def article(self) -> Article:
         return Article(**{key: self.field(key) for key in ARTICLE_KEYS})

@@ -272,15 +272,18 @@ class KabarbaikSpider(scrapy.Spider):
             parser = ArticleParser(first_html, first_url, more)
         article = parser.article()
         self.answered(response.request)
-        for name in parser.fallbacks:
-            self.crawler.stats.inc_value(f"kabarbaik/fallback/{name}")
         yield self.counted(parser, article, response.url)
 
     def counted(self, reader: FieldReader, article: Article, source: str) -> Article:
-        """The item, after counting and logging the keys its reader lost to errors."""
-        for name, error in reader.errors.items():
-            self.crawler.stats.inc_value(f"kabarbaik/parser_error/{name}")
-            self.logger.warning("Reading %s of %s failed, the key is left empty: %s", name, source, error)
+        """The item, after counting the source of each key, the keys below the theme and the errors met."""
+        stats = self.crawler.stats
+        for key, name in reader.sources.items():
+            stats.inc_value(f"kabarbaik/source/{key}/{name}")
+        for key in reader.fallbacks:
+            stats.inc_value(f"kabarbaik/fallback/{key}")
+        for key, error in reader.errors.items():
+            stats.inc_value(f"kabarbaik/parser_error/{key}")
+            self.logger.warning("Reading %s of %s failed: %s", key, source, error)
         return article
 
     # -- the REST API: 100 posts a request, no theme -------------------------

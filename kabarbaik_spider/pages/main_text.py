@@ -1,0 +1,248 @@
+"""The article's text on a page of any theme: the block of the page that holds it, found by its text alone.
+
+Used when no known content container is on the page. Plain lxml over the
+page's tree (parsel's ``Selector.root``), one walk of the tree, no copy.
+
+How the block is found, in the order it happens:
+
+1. **Text blocks.** Every ``<p>`` and heading is one; so is a ``<div>``,
+   ``<section>``, ``<span>``, ``<li>``, ``<blockquote>``, ``<td>`` or ``<dd>``
+   whose own text (its text and its inline children's, not its block
+   children's) is a paragraph's worth: some themes write paragraphs as
+   ``<div>`` s, or as text between ``<br>`` s.
+2. **Noise.** Blocks under ``<nav>``, ``<aside>``, ``<footer>``, ``<header>``,
+   ``<figure>``, forms, scripts, and under elements whose class or id names
+   boilerplate (related, share, comment, newsletter, sidebar, consent …) are
+   left out. A class name is read per token, and for BEM names
+   (``sidebar-grid__content``) by its last part, so a layout grid named after
+   its sidebar does not hide the article it holds; an element that holds the
+   page's ``<h1>`` is never noise.
+3. **Good text.** A block of 25 characters or more, less than 30% of it link
+   text, counts as the article's when it is long (150 characters or more) or
+   has a sibling such block: a teaser's one-line summary is neither.
+4. **The block.** Each element scores its good text minus 0.3 times its
+   other text; the best scoring element wins. A parent of several chunks of
+   the text (a body split by ads or by a layout grid) wins over one chunk;
+   the page's ``<body>`` loses to the article because of its menus, teasers
+   and footers.
+5. **The headline's article.** When the ``<h1>`` stands in an ``<article>``
+   that holds a quarter of the page's good text, the block is looked for
+   only there: pages that list other stories (or load the next story) in
+   ``<article>`` s of their own.
+
+The weights were set on real pages of about 85 other news sites (measured
+with ``score.py``, see docs/site.md) and hold within ±0.01 F1 for weights
+from 0.2 to 0.5 and lengths from 100 to 150.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from kabarbaik_spider.pages.markup import ARTICLE_WORDS, BOILERPLATE_WORDS, CONSENT_WORDS
+
+NOISE_TAGS = frozenset(
+    {"aside", "nav", "footer", "header", "form", "figure", "figcaption", "button", "select", "dialog",
+     "script", "style", "noscript", "template", "svg", "iframe", "object", "ins"}
+)  # fmt: skip
+SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})  # text that is never shown as text
+NEVER_NOISE = frozenset({"html", "body", "article", "main"})
+INLINE_TAGS = frozenset(
+    {"a", "b", "strong", "em", "i", "span", "br", "u", "small", "sub", "sup", "mark", "abbr", "cite", "code",
+     "q", "time", "s", "font", "wbr", "del", "bdi", "label", "img"}
+)  # fmt: skip
+HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+OWN_TEXT_BLOCKS = frozenset({"div", "section", "span", "li", "blockquote", "td", "dd"})
+LIST_BLOCKS = frozenset({"li", "blockquote", "dd"})  # a block even when short, unless it holds other blocks
+
+MIN_DIV_TEXT = 80  # a <div>'s own text this long is a paragraph written without <p>
+MIN_GOOD = 25  # shorter blocks are labels, datelines, buttons
+LONG_ENOUGH = 150  # a block this long is the article's even without a sibling block
+MAX_LINK_SHARE = 0.3  # more link text than this: a list of links, not prose
+MAX_LINK_SHARE_KEPT = 0.8  # inside the chosen block, only a block of (almost) nothing but links is left out
+OTHER_TEXT_WEIGHT = 0.3  # how much an element's other text counts against its good text
+HEADLINE_ARTICLE_SHARE = 0.25  # the <h1>'s <article> must hold this share of the good text to be the scope
+
+_SPACES = re.compile(r"\s+")
+
+
+def _squeeze(parts: Iterator[str] | list[str]) -> str:
+    return _SPACES.sub(" ", " ".join(parts)).strip()
+
+
+def element_text(element: etree._Element) -> str:
+    """All the text of ``element``, scripts and styles left out, white space collapsed."""
+    if not any(True for _ in element.iter(*SKIPPED_TAGS)):
+        return _squeeze(element.itertext())
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        parts.append(node.text or "")
+        for child in node:
+            if not (isinstance(child.tag, str) and child.tag in SKIPPED_TAGS):
+                walk(child)
+            parts.append(child.tail or "")
+
+    walk(element)
+    return _squeeze(parts)
+
+
+def own_text(element: etree._Element) -> tuple[str, int]:
+    """The text of ``element`` and its inline children (not of its block children), and how much is link text."""
+    parts = [element.text or ""]
+    links = 0
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in INLINE_TAGS:
+            text = element_text(child)
+            parts.append(text)
+            links += len(text) if tag == "a" else link_length(child)
+        parts.append(child.tail or "")
+    return _squeeze(parts), links
+
+
+def link_length(element: etree._Element) -> int:
+    return sum(len(element_text(link)) for link in element.iter("a"))
+
+
+def is_boilerplate(element: etree._Element) -> bool:
+    """Class or id names boilerplate: per token, a BEM name by its last part, never an article's own name."""
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    if not names.strip():
+        return False
+    if CONSENT_WORDS.search(names):
+        return True
+    for token in names.split():
+        part = token.rsplit("__", 1)[-1]
+        if BOILERPLATE_WORDS.search(part) and not ARTICLE_WORDS.search(part):
+            return True
+    return False
+
+
+class MainText:
+    """The article's text blocks on one page (see the module's docstring for how they are found).
+
+    ``site_noise`` names, by class, more boilerplate of the site being crawled
+    (its related-posts box, its ad blocks), left out wherever it stands.
+    """
+
+    def __init__(self, root: etree._Element, site_noise: re.Pattern[str] | None = None) -> None:
+        self.root = root
+        self.site_noise = site_noise
+        body = root.find("body") if root.tag == "html" else None
+        self.body = body if body is not None else root
+        self.headline = next(self.body.iter("h1"), None)
+        self.holds_headline = set(self.headline.iterancestors()) if self.headline is not None else set()
+        self.block: etree._Element | None = None  # the element found to hold the text
+
+    def is_noise(self, element: etree._Element) -> bool:
+        tag = element.tag
+        if tag in NOISE_TAGS:
+            return True
+        if tag in NEVER_NOISE or element in self.holds_headline:
+            return False
+        if self.site_noise is not None and self.site_noise.search(element.get("class") or ""):
+            return True
+        return is_boilerplate(element)
+
+    def walk(self, top: etree._Element) -> Walk:
+        """One pass over ``top``: every element in page order, its own text's length, and the text blocks."""
+        walk = Walk()
+        stack: list[tuple[etree._Element, bool, bool]] = [(top, False, False)]
+        while stack:
+            element, in_noise, in_block = stack.pop()
+            tag = element.tag
+            if not isinstance(tag, str) or tag in SKIPPED_TAGS:
+                continue
+            noise = in_noise or (element is not top and self.is_noise(element))
+            walk.order.append(element)
+            walk.total[element] = len((element.text or "").strip()) + sum(len((c.tail or "").strip()) for c in element)
+            whole = tag == "p" or tag in HEADINGS
+            if not noise and not in_block:
+                found = block_text(element, tag, whole)
+                if found is not None:
+                    walk.blocks.append((element, *found))
+            for child in reversed(element):
+                stack.append((child, noise, in_block or whole))
+        return walk
+
+    def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
+        """The text blocks inside ``container`` (a content element the theme or the API marks), in order."""
+        walk = walk or self.walk(container)
+        within = set(container.iter()) if walk.order and walk.order[0] is not container else None
+        return [
+            text
+            for element, text, links in walk.blocks
+            if (within is None or element in within) and text and links <= MAX_LINK_SHARE_KEPT * len(text)
+            and not (element.tag in LIST_BLOCKS and holds_blocks(element))
+        ]  # fmt: skip
+
+    def paragraphs(self) -> list[str]:
+        """The text blocks of the element that holds the article's text, in page order."""
+        walk = self.walk(self.body)
+        good = dict.fromkeys(walk.order, 0)
+        siblings: dict[etree._Element | None, int] = {}
+        candidates = [
+            (element, len(text))
+            for element, text, links in walk.blocks
+            if element.tag not in HEADINGS and len(text) >= MIN_GOOD and links <= MAX_LINK_SHARE * len(text)
+        ]
+        for element, _ in candidates:
+            siblings[element.getparent()] = siblings.get(element.getparent(), 0) + 1
+        for element, length in candidates:
+            if length >= LONG_ENOUGH or siblings[element.getparent()] >= 2:
+                good[element] = length
+        total = walk.total
+        for element in reversed(walk.order):  # children before parents: sums flow up
+            parent = element.getparent()
+            if parent is not None and parent in total:
+                total[parent] += total[element]
+                good[parent] += good[element]
+        scope = self.body
+        article = next(self.headline.iterancestors("article"), None) if self.headline is not None else None
+        if article is not None and article in good and good[article] >= HEADLINE_ARTICLE_SHARE * good[self.body]:
+            scope = article
+        inside = [element for element in scope.iter() if element in total]
+        best = max(inside, key=lambda e: good[e] - OTHER_TEXT_WEIGHT * (total[e] - good[e]), default=None)
+        if best is None or not good[best]:
+            return []
+        self.block = best
+        return self.blocks_in(best, walk)
+
+
+class Walk:
+    """What one pass over a part of the page found."""
+
+    def __init__(self) -> None:
+        self.order: list[etree._Element] = []  # elements in page order, the top first
+        self.total: dict[etree._Element, int] = {}  # element → its own text's length (then its subtree's)
+        self.blocks: list[tuple[etree._Element, str, int]] = []  # text blocks outside noise: text, link text
+
+
+def block_text(element: etree._Element, tag: str, whole: bool) -> tuple[str, int] | None:
+    """The text of ``element`` when it is a text block, with its link text's length."""
+    if whole:
+        return element_text(element), link_length(element)
+    if tag in OWN_TEXT_BLOCKS:
+        text, links = own_text(element)
+        if len(text) >= MIN_DIV_TEXT or (tag in LIST_BLOCKS and text):
+            return text, links
+    return None
+
+
+def holds_blocks(element: etree._Element) -> bool:
+    """A list item or quote that holds paragraphs of its own: those are read, not it."""
+    return any(child.tag in ("p", "li", "div") for child in element.iterdescendants())
+
+
+def main_text(root: etree._Element, site_noise: re.Pattern[str] | None = None) -> list[str]:
+    """The article's paragraphs on a page of any theme (``root`` is the page's lxml tree)."""
+    return MainText(root, site_noise).paragraphs()
+
+
+def text_blocks(container: etree._Element, site_noise: re.Pattern[str] | None = None) -> list[str]:
+    """The paragraphs, headings and list items in a content element, boilerplate left out."""
+    return MainText(container, site_noise).blocks_in(container)
