@@ -87,6 +87,8 @@ NOT_BODY = re.compile(
     re.IGNORECASE,
 )
 MAX_VIEWS_DIGITS = 15
+SITE_NAME_AFTER = r"\s*[-–—|·•:»/｜]\s*{name}\s*$"
+SITE_NAME_BEFORE = r"^\s*{name}\s*[-–—|·•:»/｜]\s*"
 BYLINE_PREFIX = re.compile(r"^(?:Pos-pos oleh|View all posts by|Posts by|By|Von|Oleh|Por|Par)\s+", re.IGNORECASE)
 
 
@@ -198,11 +200,38 @@ class ArticleParser(FieldReader):
 
     def title(self) -> Sources:
         return (
-            Source(JSONLD, lambda: html.unescape(self.ld.text("headline") or "")),
-            Source(META, lambda: self.meta("og:title")),
+            Source(JSONLD, lambda: self.without_site_name(html.unescape(self.ld.text("headline") or ""))),
+            Source(META, lambda: self.without_site_name(self.meta("og:title"))),
             Source(THEME, lambda: node_text(self.doc.css(TITLE))),
             Source(STRUCTURE, lambda: node_text(self.doc.xpath("(//h1)[1]"))),
+            Source(WORDS, lambda: self.without_site_name(node_text(self.doc.xpath("//head/title")))),
         )
+
+    @cached_property
+    def site_names(self) -> list[str]:
+        """The site's names: ``og:site_name``, the JSON-LD publisher's or website's name, the host."""
+        publisher = self.ld.get("publisher")
+        names = [
+            self.meta("og:site_name"),
+            clean_text(publisher.get("name"))
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str)
+            else None,
+            self.ld.first("WebSite").get("name"),
+            urlsplit(self.url).hostname,
+        ]
+        found = [name.removeprefix("www.") for name in names if isinstance(name, str) and name.strip()]
+        return list(dict.fromkeys(found))
+
+    def without_site_name(self, title: str | None) -> str | None:
+        """A headline without the site's name before or after it (``… - Golem.de``, ``Site | …``)."""
+        if not title:
+            return None
+        for name in self.site_names:
+            for pattern in (SITE_NAME_AFTER, SITE_NAME_BEFORE):
+                shorter = re.sub(pattern.format(name=re.escape(name)), "", title, flags=re.IGNORECASE).strip()
+                if shorter and shorter != title:
+                    return shorter
+        return title
 
     def published_at(self) -> Sources:
         return (

@@ -38,22 +38,24 @@ from 0.2 to 0.5 and lengths from 100 to 150.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from functools import lru_cache
 
 from lxml import etree
 
-from kabarbaik_spider.pages.markup import ARTICLE_WORDS, BOILERPLATE_WORDS, CONSENT_WORDS
+from kabarbaik_spider.pages.markup import (
+    ARTICLE_WORDS,
+    BOILERPLATE_WORDS,
+    CONSENT_WORDS,
+    HIDDEN_TEXT_TAGS,
+    INLINE_TAGS,
+    visible_text,
+)
 
 NOISE_TAGS = frozenset(
     {"aside", "nav", "footer", "header", "form", "figure", "figcaption", "button", "select", "dialog",
      "script", "style", "noscript", "template", "svg", "iframe", "object", "ins"}
 )  # fmt: skip
-SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})  # text that is never shown as text
 NEVER_NOISE = frozenset({"html", "body", "article", "main"})
-INLINE_TAGS = frozenset(
-    {"a", "b", "strong", "em", "i", "span", "br", "u", "small", "sub", "sup", "mark", "abbr", "cite", "code",
-     "q", "time", "s", "font", "wbr", "del", "bdi", "label", "img"}
-)  # fmt: skip
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 OWN_TEXT_BLOCKS = frozenset({"div", "section", "span", "li", "blockquote", "td", "dd"})
 LIST_BLOCKS = frozenset({"li", "blockquote", "dd"})  # a block even when short, unless it holds other blocks
@@ -66,29 +68,6 @@ MAX_LINK_SHARE_KEPT = 0.8  # inside the chosen block, only a block of (almost) n
 OTHER_TEXT_WEIGHT = 0.3  # how much an element's other text counts against its good text
 HEADLINE_ARTICLE_SHARE = 0.25  # the <h1>'s <article> must hold this share of the good text to be the scope
 
-_SPACES = re.compile(r"\s+")
-
-
-def _squeeze(parts: Iterator[str] | list[str]) -> str:
-    return _SPACES.sub(" ", " ".join(parts)).strip()
-
-
-def element_text(element: etree._Element) -> str:
-    """All the text of ``element``, scripts and styles left out, white space collapsed."""
-    if not any(True for _ in element.iter(*SKIPPED_TAGS)):
-        return _squeeze(element.itertext())
-    parts: list[str] = []
-
-    def walk(node: etree._Element) -> None:
-        parts.append(node.text or "")
-        for child in node:
-            if not (isinstance(child.tag, str) and child.tag in SKIPPED_TAGS):
-                walk(child)
-            parts.append(child.tail or "")
-
-    walk(element)
-    return _squeeze(parts)
-
 
 def own_text(element: etree._Element) -> tuple[str, int]:
     """The text of ``element`` and its inline children (not of its block children), and how much is link text."""
@@ -97,22 +76,31 @@ def own_text(element: etree._Element) -> tuple[str, int]:
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in INLINE_TAGS:
-            text = element_text(child)
+            text = visible_text(child)
             parts.append(text)
             links += len(text) if tag == "a" else link_length(child)
+        elif tag not in HIDDEN_TEXT_TAGS:
+            parts.append(" ")
         parts.append(child.tail or "")
-    return _squeeze(parts), links
+    return " ".join("".join(parts).split()), links
 
 
 def link_length(element: etree._Element) -> int:
-    return sum(len(element_text(link)) for link in element.iter("a"))
+    return sum(len(visible_text(link)) for link in element.iter("a"))
 
 
 def is_boilerplate(element: etree._Element) -> bool:
     """Class or id names boilerplate: per token, a BEM name by its last part, never an article's own name."""
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
-    if not names.strip():
-        return False
+    names = element.get("class")
+    ident = element.get("id")
+    if ident:
+        names = f"{names} {ident}" if names else ident
+    return names_boilerplate(names) if names else False
+
+
+@lru_cache(maxsize=8192)
+def names_boilerplate(names: str) -> bool:
+    """:func:`is_boilerplate` for one class-and-id string (pages repeat theirs: read once)."""
     if CONSENT_WORDS.search(names):
         return True
     for token in names.split():
@@ -151,22 +139,27 @@ class MainText:
     def walk(self, top: etree._Element) -> Walk:
         """One pass over ``top``: every element in page order, its own text's length, and the text blocks."""
         walk = Walk()
-        stack: list[tuple[etree._Element, bool, bool]] = [(top, False, False)]
+        total = walk.total
+        stack: list[tuple[etree._Element, etree._Element | None, bool, bool]] = [(top, None, False, False)]
         while stack:
-            element, in_noise, in_block = stack.pop()
+            element, parent, in_noise, in_block = stack.pop()
+            tail = element.tail
+            if parent is not None and tail:  # a tail is its parent's text, whatever the element is
+                total[parent] += len(tail.strip())
             tag = element.tag
-            if not isinstance(tag, str) or tag in SKIPPED_TAGS:
+            if not isinstance(tag, str) or tag in HIDDEN_TEXT_TAGS:
                 continue
             noise = in_noise or (element is not top and self.is_noise(element))
             walk.order.append(element)
-            walk.total[element] = len((element.text or "").strip()) + sum(len((c.tail or "").strip()) for c in element)
+            text = element.text
+            total[element] = len(text.strip()) if text else 0
             whole = tag == "p" or tag in HEADINGS
             if not noise and not in_block:
                 found = block_text(element, tag, whole)
                 if found is not None:
                     walk.blocks.append((element, *found))
             for child in reversed(element):
-                stack.append((child, noise, in_block or whole))
+                stack.append((child, element, noise, in_block or whole))
         return walk
 
     def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
@@ -225,7 +218,7 @@ class Walk:
 def block_text(element: etree._Element, tag: str, whole: bool) -> tuple[str, int] | None:
     """The text of ``element`` when it is a text block, with its link text's length."""
     if whole:
-        return element_text(element), link_length(element)
+        return visible_text(element), link_length(element)
     if tag in OWN_TEXT_BLOCKS:
         text, links = own_text(element)
         if len(text) >= MIN_DIV_TEXT or (tag in LIST_BLOCKS and text):

@@ -10,6 +10,8 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
+
 # An element in the page's chrome, not its content: navigation, sidebars,
 # scripts, and the site's own header and footer (an article's header and
 # footer, inside <article>, are content: its date, byline and tags stand there).
@@ -40,6 +42,49 @@ BOILERPLATE_WORDS = re.compile(
 ARTICLE_WORDS = re.compile(r"article|body|content|main|story|text|post|entry", re.IGNORECASE)
 # and of cookie and consent dialogs, which are never the article whatever else they are called.
 CONSENT_WORDS = re.compile(r"consent|gdpr|onetrust|cookie", re.IGNORECASE)
+
+
+# Elements whose text is never shown as text, and elements that flow inside a line of text.
+HIDDEN_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
+INLINE_TAGS = frozenset(
+    {"a", "b", "strong", "em", "i", "span", "u", "small", "sub", "sup", "mark", "abbr", "cite", "code", "q",
+     "time", "s", "font", "wbr", "del", "ins", "bdi", "bdo", "label", "img", "data", "dfn", "kbd", "var", "tt"}
+)  # fmt: skip
+_SPACES = re.compile(r"\s+")
+
+
+def visible_text(element: etree._Element) -> str:
+    """The text of ``element`` as a reader sees it: white space collapsed, scripts and styles left out.
+
+    Inline elements join their neighbours without a space (``<b>LTE</b>-Patent``
+    is ``LTE-Patent``); a ``<br>`` or a block element is a space.
+    """
+    if len(element) == 0:
+        return _SPACES.sub(" ", element.text or "").strip()
+    parts: list[str] = []
+    hidden = 0  # depth inside an element whose text is not shown
+    for event, node in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if event in ("comment", "pi"):  # one event each: their text is not shown, their tail is
+            parts.append("" if hidden else node.tail or "")
+            continue
+        if event == "start":
+            if hidden or tag in HIDDEN_TEXT_TAGS:
+                hidden += 1
+                continue
+            if tag not in INLINE_TAGS:
+                parts.append(" ")
+            parts.append(node.text or "")
+            continue
+        if hidden:
+            hidden -= 1
+            if hidden:
+                continue
+        elif tag not in INLINE_TAGS:
+            parts.append(" ")
+        if node is not element:
+            parts.append(node.tail or "")
+    return _SPACES.sub(" ", "".join(parts)).strip()
 
 
 def has_value(value: Any) -> bool:
