@@ -14,6 +14,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from datetime import tzinfo
 from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
@@ -30,6 +31,7 @@ from kabarbaik_spider.pages.sources import (
     REQUEST,
     STRUCTURE,
     THEME,
+    WIB,
     WORDS,
     FieldReader,
     JsonLd,
@@ -41,6 +43,7 @@ from kabarbaik_spider.pages.sources import (
     node_text,
     page_selector,
     visible_date,
+    zone_of,
 )
 
 # Theme markup: the model's guess at the live theme's class names.
@@ -87,6 +90,7 @@ NOT_BODY = re.compile(
     re.IGNORECASE,
 )
 MAX_VIEWS_DIGITS = 15
+MAX_TIMES_READ = 10  # <time> elements read for the page's UTC offset
 SITE_NAME_AFTER = r"\s*[-–—|·•:»/｜]\s*{name}\s*$"
 SITE_NAME_BEFORE = r"^\s*{name}\s*[-–—|·•:»/｜]\s*"
 BYLINE_PREFIX = re.compile(r"^(?:Pos-pos oleh|View all posts by|Posts by|By|Von|Oleh|Por|Par)\s+", re.IGNORECASE)
@@ -172,6 +176,21 @@ class ArticleParser(FieldReader):
         """Credit lines from the last page that shows them (the box follows the text)."""
         return next((found for page in reversed(self.pages) if (found := credit_lines(self.scope(page)))), {})
 
+    @cached_property
+    def zone(self) -> tzinfo:
+        """The page's own UTC offset, for its times written without one: that of its first time with one.
+
+        WIB when the page has none (the site's own zone; its visible dates say WIB).
+        """
+        stated = [
+            self.ld.posting.get("datePublished"),
+            self.ld.posting.get("dateModified"),
+            self.meta("article:published_time"),
+            self.meta("article:modified_time"),
+            *self.doc.xpath("//time/@datetime").getall()[:MAX_TIMES_READ],
+        ]
+        return zone_of(stated) or WIB
+
     def page_url(self, href: str | None) -> str | None:
         """A link as the item keeps it: absolute, without query or fragment."""
         if not href:
@@ -235,19 +254,19 @@ class ArticleParser(FieldReader):
 
     def published_at(self) -> Sources:
         return (
-            Source(JSONLD, lambda: iso_date(self.ld.get("datePublished"))),
-            Source(META, lambda: iso_date(self.meta("article:published_time"))),
-            Source(MICRODATA, lambda: iso_date(self.doc.xpath(MICRODATA_PUBLISHED).get())),
-            Source(THEME, lambda: iso_date(self.doc.css(VISIBLE_TIME).xpath("@datetime").get())
+            Source(JSONLD, lambda: iso_date(self.ld.posting.get("datePublished"), self.zone)),
+            Source(META, lambda: iso_date(self.meta("article:published_time"), self.zone)),
+            Source(MICRODATA, lambda: iso_date(self.doc.xpath(MICRODATA_PUBLISHED).get(), self.zone)),
+            Source(THEME, lambda: iso_date(self.doc.css(VISIBLE_TIME).xpath("@datetime").get(), self.zone)
                    or visible_date(node_text(self.doc.css(VISIBLE_TIME)) or node_text(self.doc.css(VISIBLE_DATE)))),
-            Source(STRUCTURE, lambda: iso_date(self.doc.xpath("(//time/@datetime)[1]").get())),
+            Source(STRUCTURE, lambda: iso_date(self.doc.xpath("(//time/@datetime)[1]").get(), self.zone)),
             Source(WORDS, lambda: visible_date(date_in_words(self.scope(self.doc).xpath(DATE_TEXT).getall()))),
         )  # fmt: skip
 
     def modified_at(self) -> Sources:
         return (
-            Source(JSONLD, lambda: iso_date(self.ld.get("dateModified"))),
-            Source(META, lambda: iso_date(self.meta("article:modified_time"))),
+            Source(JSONLD, lambda: iso_date(self.ld.posting.get("dateModified"), self.zone)),
+            Source(META, lambda: iso_date(self.meta("article:modified_time"), self.zone)),
         )
 
     def author(self) -> Sources:

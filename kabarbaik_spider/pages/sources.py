@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from functools import cached_property, lru_cache
 from typing import Any, ClassVar
 
@@ -23,6 +23,7 @@ from kabarbaik_spider.pages.markup import has_value, visible_text
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
+CDATA_WRAPPING = re.compile(r"^\s*(?://\s*)?(?:<!\[CDATA\[|<!--)|(?://\s*)?(?:\]\]>|-->)\s*$")
 MAX_GRAPH_DEPTH = 8  # lists and @graphs nested deeper than this are not the page's metadata
 ARTICLE_TYPES = frozenset(
     {
@@ -72,21 +73,44 @@ def node_text(node: Selector | SelectorList[Selector] | None) -> str | None:
     return clean_text(" ".join(visible_text(root) for root in roots if isinstance(root, etree._Element)))
 
 
-def to_wib(value: datetime) -> str:
-    """ISO 8601 in WIB with offset, seconds precision; a naive time is taken as WIB."""
+def to_wib(value: datetime, zone: tzinfo = WIB) -> str:
+    """ISO 8601 in WIB with offset, seconds precision; a naive time is taken in ``zone`` (WIB unless told)."""
     if value.tzinfo is None:
-        value = value.replace(tzinfo=WIB)
+        value = value.replace(tzinfo=zone)
     return value.astimezone(WIB).replace(microsecond=0).isoformat()
 
 
-def iso_date(value: Any) -> str | None:
-    """An ISO 8601 string (JSON-LD, meta, ``<time datetime>``) → WIB ISO, or None."""
+def parse_iso(value: Any) -> datetime | None:
+    """An ISO 8601 string (``2025-05-12T19:02:00+07:00``, ``…Z``, ``…+0700``, ``2025-05-12``), or None."""
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        return to_wib(datetime.fromisoformat(value.strip().replace("Z", "+00:00")))
-    except (ValueError, OverflowError):  # not ISO, or a year that has no WIB (0001 with +14:00)
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
         return None
+
+
+def iso_date(value: Any, zone: tzinfo = WIB) -> str | None:
+    """An ISO 8601 string (JSON-LD, meta, ``<time datetime>``) → WIB ISO, or None.
+
+    A time without an offset is the page's time (``zone``); a date without a
+    time is midnight there, which keeps its calendar day in WIB for any zone
+    west of WIB.
+    """
+    parsed = parse_iso(value)
+    try:
+        return to_wib(parsed, zone) if parsed else None
+    except (ValueError, OverflowError):  # a year that has no WIB (0001 with +14:00)
+        return None
+
+
+def zone_of(values: list[Any]) -> tzinfo | None:
+    """The UTC offset of the first of ``values`` that is an ISO time with one."""
+    for value in values:
+        parsed = parse_iso(value)
+        if parsed is not None and parsed.tzinfo is not None:
+            return parsed.tzinfo
+    return None
 
 
 def indonesian_date(text: str) -> str | None:
@@ -139,7 +163,7 @@ class JsonLd:
         self.nodes: list[dict[str, Any]] = []
         for block in doc.xpath('//script[@type="application/ld+json"]/text()').getall():
             try:
-                data = json.loads(block, strict=False)
+                data = json.loads(CDATA_WRAPPING.sub("", block), strict=False)
             except (ValueError, RecursionError):  # broken, or nested deeper than Python recurses
                 continue
             self._collect(data)
@@ -171,6 +195,11 @@ class JsonLd:
     @cached_property
     def article(self) -> dict[str, Any]:
         return self.first(*ARTICLE_TYPES)
+
+    @cached_property
+    def posting(self) -> dict[str, Any]:
+        """The article, else a live blog: its dates are the story's, though its headline is written for search."""
+        return self.article or self.first("LiveBlogPosting")
 
     @cached_property
     def image(self) -> dict[str, Any]:
