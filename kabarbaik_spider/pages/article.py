@@ -65,15 +65,31 @@ MICRODATA_PUBLISHED = '(//*[@itemprop="datePublished"]/@content | //*[@itemprop=
 MICRODATA_AUTHOR = '//*[@itemprop="author"][not(@itemscope)] | //*[@itemprop="author"]//*[@itemprop="name"]'
 
 # Structure and words, for when the class names above are not the live ones.
+AUTHOR_LINKS = (
+    'a[href*="/author/"], a[href*="/authors/"], a[href*="/autor/"], a[href*="/penulis/"], a[href*="/profile/"],'
+    " .byline a, a.author, .author a"
+)
+AUTHOR_METAS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "DC.creator")
+AUTHOR_LABELS = (
+    "written by",
+    "verfasst von",
+    "ditulis oleh",
+    "escrito por",
+    "écrit par",
+    "scritto da",
+    "geschreven door",
+)
+MAX_NAME_LENGTH = 80
 ARTICLE_SCOPES = ("(//h1)[1]/ancestor::article[1]", "(//article)[1]", "(//main)[1]", "//body")
 ANY_TAGS = 'a[rel~="tag"]'
 # The site's own boilerplate inside its content, by class: Ad Inserter's blocks, "Baca Juga" boxes,
 # the credit box, WordPress's page links and Jetpack's sharing (main_text leaves out the rest).
 SITE_NOISE = re.compile(r"\b(?:code-block|baca-juga|post-credit|page-links|sharedaddy)\b")
+# The elements a credit line starts in: found from its label's text node (reading every element's
+# whole text to test how it starts costs more than the rest of the page).
 CREDIT_CANDIDATES = (
-    ".//*[self::p or self::div or self::span or self::li]"
-    "[starts-with(normalize-space(), 'Penulis') or starts-with(normalize-space(), 'Reporter')"
-    " or starts-with(normalize-space(), 'Editor')]"
+    ".//text()[starts-with(normalize-space(), 'Penulis') or starts-with(normalize-space(), 'Reporter')"
+    " or starts-with(normalize-space(), 'Editor')]/ancestor::*[self::p or self::div or self::span or self::li][1]"
 )
 VIEWS_TEXT = f".//text()[contains(., 'Dilihat')][not({NOT_CONTENT})]"
 DATE_TEXT = f".//text()[re:test(., '\\d{{4}}')][not({NOT_CONTENT})]"
@@ -93,7 +109,11 @@ MAX_VIEWS_DIGITS = 15
 MAX_TIMES_READ = 10  # <time> elements read for the page's UTC offset
 SITE_NAME_AFTER = r"\s*[-–—|·•:»/｜]\s*{name}\s*$"
 SITE_NAME_BEFORE = r"^\s*{name}\s*[-–—|·•:»/｜]\s*"
-BYLINE_PREFIX = re.compile(r"^(?:Pos-pos oleh|View all posts by|Posts by|By|Von|Oleh|Por|Par)\s+", re.IGNORECASE)
+BYLINE_PREFIX = re.compile(
+    r"^(?:Pos-pos oleh|View all posts by|Posts by|Zur Profilseite von|Mehr von|Alle Artikel von"
+    r"|By|Von|Oleh|Por|Par)\s+",
+    re.IGNORECASE,
+)
 
 
 def content_paragraphs(content: Selector) -> list[str]:
@@ -270,14 +290,36 @@ class ArticleParser(FieldReader):
         )
 
     def author(self) -> Sources:
-        link = self.doc.css(BYLINE)
         return (
             Source(WORDS, lambda: self.credits.get("penulis") or self.credits.get("reporter")),
-            Source(THEME, lambda: without_prefix(link.xpath("@title").get()) or node_text(link)),
-            Source(JSONLD, self.ld.author_name),
-            Source(MICRODATA, lambda: without_prefix(node_text(self.doc.xpath(MICRODATA_AUTHOR)[:1]))),
-            Source(META, lambda: self.meta("author")),
+            Source(THEME, lambda: self.person(self.byline_names(BYLINE))),
+            Source(JSONLD, lambda: self.person(self.ld.author_name())),
+            Source(MICRODATA, lambda: self.person(without_prefix(node_text(self.doc.xpath(MICRODATA_AUTHOR)[:1])))),
+            Source(META, lambda: self.person(self.meta_author())),
+            Source(STRUCTURE, lambda: self.person(self.byline_names(AUTHOR_LINKS, first_only=True))),
         )  # fmt: skip
+
+    def byline_names(self, css: str, first_only: bool = False) -> str | None:
+        """The names of the article's byline links (its own, not its teasers'), each once, joined."""
+        links = self.scope(self.doc).css(css) or self.doc.css(css)[:1]
+        links = links[:1] if first_only else links
+        names = (without_prefix(link.attrib.get("title")) or without_prefix(node_text(link)) for link in links)
+        return ", ".join(dict.fromkeys(name for name in names if name)) or None
+
+    def meta_author(self) -> str | None:
+        return next(filter(None, map(self.meta, AUTHOR_METAS)), None) or self.labelled_author()
+
+    def labelled_author(self) -> str | None:
+        """Yoast's ``twitter:label1`` "Written by" (in the site's language) and ``twitter:data1``."""
+        label = (self.meta("twitter:label1") or "").casefold()
+        return self.meta("twitter:data1") if any(word in label for word in AUTHOR_LABELS) else None
+
+    @staticmethod
+    def person(name: str | None) -> str | None:
+        """``name`` when it can be a byline (a person's or an agency's): not a number, a link or a paragraph."""
+        if not name or len(name) > MAX_NAME_LENGTH or not any(ch.isalpha() for ch in name) or "://" in name:
+            return None
+        return name
 
     def editor(self) -> Sources:
         return (Source(WORDS, lambda: self.credits.get("editor")),)

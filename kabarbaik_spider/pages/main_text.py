@@ -85,6 +85,17 @@ def own_text(element: etree._Element) -> tuple[str, int]:
     return " ".join("".join(parts).split()), links
 
 
+def shown_length(element: etree._Element) -> int:
+    """How much text ``element`` shows (white space at the ends of each text node left out)."""
+    length = 0
+    for node in element.iter():
+        if node is not element and node.tail:
+            length += len(node.tail.strip())
+        if node.text and isinstance(node.tag, str) and node.tag not in HIDDEN_TEXT_TAGS:
+            length += len(node.text.strip())
+    return length
+
+
 def link_length(element: etree._Element) -> int:
     return sum(len(visible_text(link)) for link in element.iter("a"))
 
@@ -140,26 +151,29 @@ class MainText:
         """One pass over ``top``: every element in page order, its own text's length, and the text blocks."""
         walk = Walk()
         total = walk.total
-        stack: list[tuple[etree._Element, etree._Element | None, bool, bool]] = [(top, None, False, False)]
+        stack: list[tuple[etree._Element, etree._Element | None, bool]] = [(top, None, False)]
         while stack:
-            element, parent, in_noise, in_block = stack.pop()
+            element, parent, in_block = stack.pop()
             tail = element.tail
             if parent is not None and tail:  # a tail is its parent's text, whatever the element is
                 total[parent] += len(tail.strip())
             tag = element.tag
             if not isinstance(tag, str) or tag in HIDDEN_TEXT_TAGS:
                 continue
-            noise = in_noise or (element is not top and self.is_noise(element))
             walk.order.append(element)
+            if element is not top and self.is_noise(element):
+                # Nothing in boilerplate is read: only its length counts, against the blocks that hold it.
+                total[element] = shown_length(element)
+                continue
             text = element.text
             total[element] = len(text.strip()) if text else 0
             whole = tag == "p" or tag in HEADINGS
-            if not noise and not in_block:
+            if not in_block:
                 found = block_text(element, tag, whole)
                 if found is not None:
                     walk.blocks.append((element, *found))
             for child in reversed(element):
-                stack.append((child, element, noise, in_block or whole))
+                stack.append((child, element, in_block or whole))
         return walk
 
     def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
