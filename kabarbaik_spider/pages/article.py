@@ -80,6 +80,7 @@ AUTHOR_LABELS = (
     "geschreven door",
 )
 MAX_NAME_LENGTH = 80
+TAG_METAS = ("article:tag", "news_keywords", "keywords")
 ARTICLE_SCOPES = ("(//h1)[1]/ancestor::article[1]", "(//article)[1]", "(//main)[1]", "//body")
 ANY_TAGS = 'a[rel~="tag"]'
 # The site's own boilerplate inside its content, by class: Ad Inserter's blocks, "Baca Juga" boxes,
@@ -353,6 +354,7 @@ class ArticleParser(FieldReader):
         return (
             Source(THEME, lambda: self._tags_from(TAGS)),
             Source(STRUCTURE, lambda: self._tags_from(ANY_TAGS)),
+            Source(META, lambda: next(filter(None, map(self.meta.every, TAG_METAS)), [])),
             Source(JSONLD, lambda: self.ld.strings("keywords")),
         )
 

@@ -258,14 +258,21 @@ class Meta:
     """``<meta>`` tags by ``property`` or ``name``."""
 
     def __init__(self, doc: Selector) -> None:
-        self.values: dict[str, str] = {}
+        self.values: dict[str, list[str]] = {}
         for tag in doc.xpath("//head/meta[@content]"):
             key = tag.attrib.get("property") or tag.attrib.get("name")
-            if key and key not in self.values:
-                self.values[key] = tag.attrib["content"]
+            if key:
+                self.values.setdefault(key, []).append(tag.attrib["content"])
 
     def __call__(self, key: str) -> str | None:
-        return clean_text(self.values.get(key))
+        """The first tag's value."""
+        values = self.values.get(key)
+        return clean_text(values[0]) if values else None
+
+    def every(self, key: str) -> list[str]:
+        """Every tag's value (``article:tag`` is one tag per tag), a comma list split, each once."""
+        found = (clean_text(part) for value in self.values.get(key, ()) for part in value.split(","))
+        return list(dict.fromkeys(text for text in found if text))
 
 
 # The layers a field's value can come from, best first as a rule (a field lists its own order):
