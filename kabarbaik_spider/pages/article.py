@@ -243,9 +243,9 @@ class ArticleParser(FieldReader):
             Source(JSONLD, lambda: self.without_site_name(html.unescape(self.ld.text("headline") or ""))),
             Source(META, lambda: self.without_site_name(self.meta("og:title"))),
             Source(THEME, lambda: node_text(self.doc.css(TITLE))),
-            Source(STRUCTURE, lambda: node_text(self.doc.xpath("(//h1)[1]"))),
-            Source(WORDS, lambda: self.without_site_name(node_text(self.doc.xpath("//head/title")))),
-        )
+            Source(STRUCTURE, lambda: node_text(self.doc.xpath("(//h1)[1]"))
+                   or self.without_site_name(node_text(self.doc.xpath("//head/title")))),
+        )  # fmt: skip
 
     @cached_property
     def site_names(self) -> list[str]:

@@ -101,7 +101,7 @@ def link_length(element: etree._Element) -> int:
 
 
 def is_boilerplate(element: etree._Element) -> bool:
-    """Class or id names boilerplate: per token, a BEM name by its last part, never an article's own name."""
+    """Class or id names boilerplate: per token, a BEM name by its last part, unless it starts as the article's."""
     names = element.get("class")
     ident = element.get("id")
     if ident:
@@ -116,7 +116,7 @@ def names_boilerplate(names: str) -> bool:
         return True
     for token in names.split():
         part = token.rsplit("__", 1)[-1]
-        if BOILERPLATE_WORDS.search(part) and not ARTICLE_WORDS.search(part):
+        if BOILERPLATE_WORDS.search(part) and not ARTICLE_WORDS.match(part):
             return True
     return False
 

@@ -38,7 +38,8 @@ BOILERPLATE_WORDS = re.compile(
     r"|banner|sponsor",
     re.IGNORECASE,
 )
-# … unless the same token also names the article itself (``article-author`` is a byline, ``post-content`` is not),
+# … unless the token starts by naming the article itself (``post-content``, ``article-body``; but
+# ``related-posts`` is boilerplate),
 ARTICLE_WORDS = re.compile(r"article|body|content|main|story|text|post|entry", re.IGNORECASE)
 # and of cookie and consent dialogs, which are never the article whatever else they are called.
 CONSENT_WORDS = re.compile(r"consent|gdpr|onetrust|cookie", re.IGNORECASE)
