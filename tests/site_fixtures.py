@@ -9,12 +9,13 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from kabarbaik_spider.demo import PROJECT_ROOT, crawl_command
-from kabarbaik_spider.fixtures import all_fixtures
+from kabarbaik_spider.fixtures import Fixture, all_fixtures
 from kabarbaik_spider.offline_site import LIVE_ORIGIN, OfflineSite
 
 FIXTURES = PROJECT_ROOT / "fixtures"
@@ -115,6 +116,21 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60.0, what: str =
 
 def store_lines(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def model_fixtures() -> list[Fixture]:
+    """The fixtures of the articles the offline site serves (fixtures saved from the live site come on top)."""
+    served = {path.parent.name for path in SITE.glob("*/index.html")}
+    return [fixture for fixture in all_fixtures() if fixture.name in served]
+
+
+def source_counts(fixtures: list[Fixture]) -> dict[str, dict[str, int]]:
+    """``{key: {source: articles}}`` over ``fixtures``, as the parser reports each one's sources."""
+    counts: dict[str, Counter[str]] = {}
+    for fixture in fixtures:
+        for key, source in fixture.parse()[1].sources.items():
+            counts.setdefault(key, Counter())[source] += 1
+    return {key: dict(sorted(names.items())) for key, names in sorted(counts.items())}
 
 
 def last_run(store: Path) -> dict:

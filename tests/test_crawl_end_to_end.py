@@ -5,7 +5,19 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from site_fixtures import SITE, at_origin, card_block, copy_site, crawl, expected_items, field_diff, read_store
+from site_fixtures import (
+    SITE,
+    at_origin,
+    card_block,
+    copy_site,
+    crawl,
+    expected_items,
+    field_diff,
+    last_run,
+    model_fixtures,
+    read_store,
+    source_counts,
+)
 
 from kabarbaik_spider.offline_site import Fault, OfflineSite
 
@@ -62,9 +74,13 @@ def test_crawl_survives_the_faults_and_stores_every_article_once(faulty_site, tm
 def test_a_second_run_over_an_unchanged_site_appends_nothing(tmp_path) -> None:
     store = tmp_path / "articles.jsonl"
     with OfflineSite(SITE) as site:
-        assert crawl(site, store).returncode == 0
+        result = crawl(site, store)
+        assert result.returncode == 0
         first = store.read_bytes()
         assert_store_matches(read_store(store), ITEMS, site.origin)
+        # Each key's source is counted, in the stats and in the run's line, as the parser reports it page by page.
+        assert last_run(store)["sources"] == source_counts(model_fixtures())
+        assert "'kabarbaik/source/body/theme': 26" in result.stderr
         again = crawl(site, store)
     assert again.returncode == 0
     assert store.read_bytes() == first

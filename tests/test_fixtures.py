@@ -50,13 +50,18 @@ def test_a_page_saved_in_a_browser_becomes_a_fixture_that_check_and_update_keep(
     ]
     assert run_scrapy("fixture", "check", "--dir", str(pages)).returncode == 0
 
-    # The site changes the words of its view counter. check names the key, both values and the sources tried.
+    # The site retitles its JSON-LD and changes the words of its view counter. check names each key, both
+    # values and the source that gave the value now, or the sources tried when none did.
     html = (folder / "inputs" / "page-1.html").read_text()
+    html = html.replace('"headline": "Petani Lamongan mulai tanam jagung (9)"', '"headline": "Petani Lamongan"')
     (folder / "inputs" / "page-1.html").write_text(html.replace("Dilihat", "pembaca"), encoding="utf-8")
     checked = run_scrapy("fixture", "check", "--dir", str(pages))
     assert checked.returncode == 1
     assert checked.stdout.splitlines() == [
         "petani-lamongan-mulai-tanam-jagung-9:",
+        "  title",
+        "    expected 'Petani Lamongan mulai tanam jagung (9)'",
+        "    now      'Petani Lamongan'  (source jsonld)",
         "  views",
         "    expected 10330",
         "    now      None  (no source (tried theme, words))",
@@ -65,6 +70,7 @@ def test_a_page_saved_in_a_browser_becomes_a_fixture_that_check_and_update_keep(
     updated = run_scrapy("fixture", "update", "petani-lamongan-mulai-tanam-jagung-9", "--dir", str(pages))
     assert updated.returncode == 0 and "updated" in updated.stdout
     assert json.loads((folder / "output.json").read_text())["views"] is None
+    assert json.loads((folder / "output.json").read_text())["title"] == "Petani Lamongan"
     assert run_scrapy("fixture", "check", "--dir", str(pages)).returncode == 0
 
 

@@ -51,3 +51,60 @@ def test_an_article_nested_as_a_web_pages_main_entity() -> None:
 def test_byline_prefixes_in_other_languages_are_dropped(byline) -> None:
     body = f'<a rel="author" href="/author/jane/" title="{byline}">x</a><p>Text.</p>'
     assert article_dict(page(body=body), URL)["author"] == "Jane Doe"
+
+
+def test_json_ld_wrapped_in_cdata_is_read() -> None:
+    data = '//<![CDATA[\n{"@type": "NewsArticle", "datePublished": "2024-08-22T12:00:00+02:00"}\n//]]>'
+    assert article_dict(page(head=ld(data)), URL)["published_at"] == "2024-08-22T17:00:00+07:00"
+
+
+def test_a_live_blog_gives_its_dates_but_not_its_search_headline() -> None:
+    data = '{"@type": "LiveBlogPosting", "headline": "LIVE: semua kabar", "datePublished": "2024-08-04T13:23:00Z"}'
+    head = ld(data) + '<meta property="og:title" content="Kabar terkini dari lokasi" />'
+    got = article_dict(page(head=head), URL)
+    assert (got["published_at"], got["title"]) == ("2024-08-04T20:23:00+07:00", "Kabar terkini dari lokasi")
+
+
+def test_times_without_an_offset_are_the_pages_own_and_a_date_alone_keeps_its_day() -> None:
+    head = '<meta property="article:modified_time" content="2024-08-23T09:00:00+02:00" />'
+    naive = article_dict(page(head=head, body='<time datetime="2024-08-22T12:00:00">22.8.</time>'), URL)
+    assert naive["published_at"] == "2024-08-22T17:00:00+07:00"  # 12:00 at +02:00, the page's offset
+    day = article_dict(page(head=head, body='<time datetime="2024-08-22">22.8.</time>'), URL)
+    assert day["published_at"].startswith("2024-08-22T")
+    # A page that states no offset anywhere is on the site's own time, WIB.
+    assert article_dict(page(body='<time datetime="2024-08-22T12:00">x</time>'), URL)["published_at"] == (
+        "2024-08-22T12:00:00+07:00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("headline", "og_site_name"),
+    [("Harga cabai turun - KabarBaik.co", "KabarBaik.co"), ("Golem.de | Harga cabai turun", ""),
+     ("Harga cabai turun | kabarbaik.co", "")],
+)  # fmt: skip
+def test_a_title_loses_the_sites_name(headline, og_site_name) -> None:
+    head = ld(f'{{"@type": "NewsArticle", "headline": "{headline}", "publisher": {{"name": "Golem.de"}}}}')
+    head += f'<meta property="og:site_name" content="{og_site_name}" />' if og_site_name else ""
+    assert article_dict(page(head=head), URL)["title"] == "Harga cabai turun"
+
+
+def test_several_byline_links_give_each_name_once() -> None:
+    body = (
+        '<a rel="author" href="/a/1/">Amy Gibbons</a> <a rel="author" href="/a/1/" title="By Amy Gibbons">x</a>'
+        ' <a rel="author" href="/a/2/">Jan Novak</a><p>Text.</p>'
+    )
+    assert article_dict(page(body=body), URL)["author"] == "Amy Gibbons, Jan Novak"
+
+
+def test_bylines_from_yoasts_labels_from_author_pages_and_never_a_number() -> None:
+    yoast = '<meta name="twitter:label1" content="Ditulis oleh" /><meta name="twitter:data1" content="Gregor Meier" />'
+    assert article_dict(page(head=yoast), URL)["author"] == "Gregor Meier"
+    link = '<div class="meta"><a href="https://news.example/author/john-nichols/">John Nichols</a></div>'
+    assert article_dict(page(body=link), URL)["author"] == "John Nichols"
+    assert article_dict(page(head='<meta name="author" content="105092" />'), URL)["author"] is None
+
+
+def test_tags_from_article_tag_metas() -> None:
+    head = '<meta property="article:tag" content="Venezuela" /><meta property="article:tag" content="Donald Trump" />'
+    head += '<meta name="keywords" content="berita, terkini" />'
+    assert article_dict(page(head=head), URL)["tags"] == ["Venezuela", "Donald Trump"]

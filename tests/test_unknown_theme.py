@@ -39,6 +39,9 @@ def test_a_rethemed_site_crawls_with_every_article_and_reports_its_fallbacks(tmp
     fallbacks = last_run(store)["fallbacks"]
     assert fallbacks["body"] == len(ITEMS)  # counted once per article
     assert fallbacks["listing_cards"] == 3 and fallbacks["views"] > 0
+    sources = last_run(store)["sources"]
+    assert sources["body"] == {"structure": len(ITEMS)}  # the main-text finder, with no theme container left
+    assert sources["views"] == {"words": fallbacks["views"]}
 
 
 def test_without_structured_data_either_every_dated_article_keeps_its_core_fields(tmp_path) -> None:

@@ -1,0 +1,135 @@
+"""The main-text finder on pages of themes it has never seen: the article's text as a whole, nothing around it."""
+
+from __future__ import annotations
+
+from lxml import html as lxml_html
+
+from kabarbaik_spider.pages.article import ArticleParser
+from kabarbaik_spider.pages.markup import visible_text
+from kabarbaik_spider.pages.sources import page_selector
+
+URL = "https://news.example/2025/05/berita/"
+LONG = (
+    "Pemerintah kabupaten mengumumkan program baru untuk memperbaiki jalan desa, dan warga menyambutnya dengan "
+    "antusias karena jalan rusak sudah bertahun-tahun menghambat pengangkutan hasil panen ke pasar kota."
+)
+
+
+def paragraphs(count: int, word: str = "Paragraf") -> list[str]:
+    return [f"{word} {n}. {LONG}" for n in range(1, count + 1)]
+
+
+def body_of(html: str) -> str | None:
+    parser = ArticleParser(html, URL)
+    body = parser.field("body")
+    assert body is None or parser.sources["body"] == "structure"
+    return body
+
+
+def page(body: str) -> str:
+    return (
+        "<html><head><title>Berita</title></head><body>"
+        '<header><nav><a href="/">Beranda</a> <a href="/politik/">Politik</a></nav></header>'
+        f"{body}"
+        "<footer><p>Hak cipta dilindungi undang-undang, semua isi situs ini milik redaksi.</p></footer>"
+        "</body></html>"
+    )
+
+
+def teaser(n: int) -> str:
+    return f'<article class="card"><h2><a href="/t{n}/">Teaser {n}</a></h2><p>Ringkasan {n} singkat.</p></article>'
+
+
+def test_the_articles_paragraphs_are_found_when_the_first_article_is_a_teaser() -> None:
+    text = paragraphs(4)
+    html = page(
+        teaser(1) + teaser(2) + "<main><article><h1>Judul berita</h1>"
+        + "".join(f"<p>{p}</p>" for p in text) + "</article></main>" + teaser(3)
+    )  # fmt: skip
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_paragraphs_that_are_the_articles_own_children_count() -> None:
+    text = paragraphs(3)
+    html = page("<article><h1>Judul</h1>" + "".join(f"<p>{p}</p>" for p in text) + "</article>")
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_a_body_split_into_chunks_by_ads_is_read_whole() -> None:
+    text = paragraphs(6)
+    chunks = [text[0:2], text[2:4], text[4:6]]
+    html = page(
+        '<article><h1>Judul</h1><div class="grid">'
+        + '<div class="ad-slot"><ins class="adsbygoogle"></ins></div>'.join(
+            '<div class="grid__item"><div class="body__inner">' + "".join(f"<p>{p}</p>" for p in chunk) + "</div></div>"
+            for chunk in chunks
+        )
+        + "</div></article>"
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_text_written_in_divs_and_between_line_breaks_is_read() -> None:
+    text = paragraphs(3)
+    html = page(
+        '<div class="story"><h1>Judul</h1>'
+        f'<div class="lead">{text[0]}</div><div class="text">{text[1]}<br><br><b>Penting:</b> {text[2]}</div></div>'
+    )
+    assert body_of(html) == "\n\n".join([text[0], f"{text[1]} Penting: {text[2]}"])
+
+
+def test_boilerplate_inside_the_article_is_left_out_by_its_class_names() -> None:
+    text = paragraphs(4)
+    html = page(
+        '<article><div class="sidebar-grid"><header class="sidebar-grid__header"><h1>Judul</h1></header>'
+        '<div class="sidebar-grid__content">'
+        + "".join(f"<p>{p}</p>" for p in text[:2])
+        + f'<div class="related-posts"><p>Baca berita terkait yang lain: {LONG}</p></div>'
+        + f'<div class="newsletter-signup"><p>Berlangganan kabar harian kami: {LONG}</p></div>'
+        + f'<blockquote class="twitter-tweet"><p>Cuitan yang disematkan {LONG}</p></blockquote>'
+        + "".join(f"<p>{p}</p>" for p in text[2:])
+        + "</div></div></article>"
+        + f'<div id="onetrust-consent-sdk"><p>Kami memakai cookie. {LONG}</p><p>Setuju? {LONG}</p></div>'
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_subheadings_and_lists_in_the_article_are_part_of_its_text() -> None:
+    text = paragraphs(3)
+    html = page(
+        f"<article><h1>Judul</h1><p>{text[0]}</p><h2>Latar belakang</h2><p>{text[1]}</p>"
+        f"<ul><li>Butir pertama</li><li>Butir kedua</li></ul><p>{text[2]}</p></article>"
+    )
+    assert body_of(html) == "\n\n".join([text[0], "Latar belakang", text[1], "Butir pertama", "Butir kedua", text[2]])
+
+
+def test_the_next_story_loaded_below_the_article_is_not_its_text() -> None:
+    first, second = paragraphs(3, "Pertama"), paragraphs(5, "Kedua")
+    html = page(
+        '<main><article><h1>Berita pertama</h1>' + "".join(f"<p>{p}</p>" for p in first) + "</article>"
+        '<div class="next"><article><h2>Berita kedua</h2>' + "".join(f"<p>{p}</p>" for p in second)
+        + "</article></div></main>"
+    )  # fmt: skip
+    assert body_of(html) == "\n\n".join(first)
+
+
+def test_a_page_without_text_has_no_body() -> None:
+    assert body_of(page("<main><h1>Judul</h1><p>Pendek.</p></main>")) is None
+
+
+def test_a_live_blog_with_a_content_container_per_entry_has_every_entry_in_its_body() -> None:
+    entries = paragraphs(3, "Entri")
+    html = page("<article><h1>Live</h1>" + "".join(f'<div class="entry-content"><p>{e}</p></div>' for e in entries))
+    parser = ArticleParser(html, URL)
+    assert parser.field("body") == "\n\n".join(entries) and parser.sources["body"] == "theme"
+
+
+def test_visible_text_joins_inline_elements_and_spaces_blocks() -> None:
+    def text(html: str) -> str:
+        return visible_text(lxml_html.fromstring(html))
+
+    assert text("<h1><span>LTE-Patent</span>: Samsung</h1>") == "LTE-Patent: Samsung"
+    assert text("<p>satu<br>dua <a href='#'>tiga</a>, empat</p>") == "satu dua tiga, empat"
+    assert text("<div><p>a</p><p>b</p></div>") == "a b"
+    assert text("<p>x<!-- komentar -->y<script>var z = 1;</script>z</p>") == "xyz"
+    assert visible_text(page_selector("<p>kosong</p>").root) == "kosong"
