@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import tzinfo
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -130,6 +130,16 @@ def content_paragraphs(content: Selector) -> list[str]:
 def article_paragraphs(blocks: list[str]) -> list[str]:
     """Text blocks without the site's promotion, page and credit lines (found by their words)."""
     return [text for text in blocks if not NOT_BODY.match(text)]
+
+
+@lru_cache(maxsize=256)
+def site_name_patterns(names: tuple[str, ...]) -> list[re.Pattern[str]]:
+    """For each of a site's names, the name after a headline, then before it (compiled once per site)."""
+    return [
+        re.compile(pattern.format(name=re.escape(name)), re.IGNORECASE)
+        for name in names
+        for pattern in (SITE_NAME_AFTER, SITE_NAME_BEFORE)
+    ]
 
 
 def without_prefix(byline: str | None) -> str | None:
@@ -266,11 +276,10 @@ class ArticleParser(FieldReader):
         """A headline without the site's name before or after it (``… - Golem.de``, ``Site | …``)."""
         if not title:
             return None
-        for name in self.site_names:
-            for pattern in (SITE_NAME_AFTER, SITE_NAME_BEFORE):
-                shorter = re.sub(pattern.format(name=re.escape(name)), "", title, flags=re.IGNORECASE).strip()
-                if shorter and shorter != title:
-                    return shorter
+        for pattern in site_name_patterns(tuple(self.site_names)):
+            shorter = pattern.sub("", title).strip()
+            if shorter and shorter != title:
+                return shorter
         return title
 
     def published_at(self) -> Sources:

@@ -143,37 +143,46 @@ class MainText:
             return True
         if tag in NEVER_NOISE or element in self.holds_headline:
             return False
-        if self.site_noise is not None and self.site_noise.search(element.get("class") or ""):
+        names = element.get("class")
+        ident = element.get("id")
+        if not names and not ident:
+            return False
+        if self.site_noise is not None and names and self.site_noise.search(names):
             return True
-        return is_boilerplate(element)
+        if ident:
+            names = f"{names} {ident}" if names else ident
+        return names_boilerplate(names)
 
     def walk(self, top: etree._Element) -> Walk:
         """One pass over ``top``: every element in page order, its own text's length, and the text blocks."""
         walk = Walk()
-        total = walk.total
+        total, order, blocks = walk.total, walk.order, walk.blocks
+        is_noise = self.is_noise
         stack: list[tuple[etree._Element, etree._Element | None, bool]] = [(top, None, False)]
+        pop, push = stack.pop, stack.append
         while stack:
-            element, parent, in_block = stack.pop()
+            element, parent, in_block = pop()
             tail = element.tail
             if parent is not None and tail:  # a tail is its parent's text, whatever the element is
                 total[parent] += len(tail.strip())
             tag = element.tag
-            if not isinstance(tag, str) or tag in HIDDEN_TEXT_TAGS:
+            if tag.__class__ is not str or tag in HIDDEN_TEXT_TAGS:
                 continue
-            walk.order.append(element)
-            if element is not top and self.is_noise(element):
+            order.append(element)
+            if element is not top and is_noise(element):
                 # Nothing in boilerplate is read: only its length counts, against the blocks that hold it.
                 total[element] = shown_length(element)
                 continue
             text = element.text
             total[element] = len(text.strip()) if text else 0
             whole = tag == "p" or tag in HEADINGS
-            if not in_block:
+            if not in_block and (whole or tag in OWN_TEXT_BLOCKS):
                 found = block_text(element, tag, whole)
                 if found is not None:
-                    walk.blocks.append((element, *found))
+                    blocks.append((element, *found))
+            in_block = in_block or whole
             for child in reversed(element):
-                stack.append((child, element, in_block or whole))
+                push((child, element, in_block))
         return walk
 
     def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
@@ -233,11 +242,26 @@ def block_text(element: etree._Element, tag: str, whole: bool) -> tuple[str, int
     """The text of ``element`` when it is a text block, with its link text's length."""
     if whole:
         return visible_text(element), link_length(element)
-    if tag in OWN_TEXT_BLOCKS:
+    if tag in OWN_TEXT_BLOCKS and has_own_text(element):
         text, links = own_text(element)
         if len(text) >= MIN_DIV_TEXT or (tag in LIST_BLOCKS and text):
             return text, links
     return None
+
+
+def has_own_text(element: etree._Element) -> bool:
+    """Text of its own (a text node, not only white space) or nothing but inline children: a quick test
+    that spares reading the layout's ``<div>`` s, which hold only other blocks."""
+    if element.text and not element.text.isspace():
+        return True
+    inline_only = True
+    for child in element:
+        if child.tail and not child.tail.isspace():
+            return True
+        tag = child.tag
+        if tag.__class__ is str and tag not in INLINE_TAGS and tag not in HIDDEN_TEXT_TAGS:
+            inline_only = False
+    return inline_only and len(element) > 0
 
 
 def holds_blocks(element: etree._Element) -> bool:
