@@ -18,6 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from kabarbaik_spider.items import ARTICLE_KEYS
+from kabarbaik_spider.pages.markup import has_value
 from kabarbaik_spider.schema import article_schema
 from kabarbaik_spider.store import dump_lines
 
@@ -90,7 +91,7 @@ def filled(articles: list[dict[str, Any]]) -> dict[str, float]:
     if not articles:
         return {}
     count = len(articles)
-    return {key: sum(article[key] not in (None, "", []) for article in articles) / count for key in ARTICLE_KEYS}
+    return {key: sum(has_value(article[key]) for article in articles) / count for key in ARTICLE_KEYS}
 
 
 def summary(dump: Dump, top: int = 10) -> dict[str, Any]:

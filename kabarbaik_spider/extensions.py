@@ -12,6 +12,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from kabarbaik_spider.crosscheck import CrossCheck
 from kabarbaik_spider.items import ARTICLE_KEYS, as_record
+from kabarbaik_spider.pages.markup import has_value
 from kabarbaik_spider.store import JsonlStore, StoreWriteError, now_iso
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class RunReport:
     def count_item(self, item: Any) -> None:
         self.articles += 1
         record = as_record(item)
-        self.filled.update(key for key in ARTICLE_KEYS if record.get(key) not in (None, "", []))
+        self.filled.update(key for key in ARTICLE_KEYS if has_value(record.get(key)))
 
     def count_item_error(self, item: Any) -> None:
         """A pipeline raised (a bug, not a drop): the item is lost to this run, which must not pass."""
