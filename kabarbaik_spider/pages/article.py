@@ -302,19 +302,21 @@ class ArticleParser(FieldReader):
     def author(self) -> Sources:
         return (
             Source(WORDS, lambda: self.credits.get("penulis") or self.credits.get("reporter")),
-            Source(THEME, lambda: self.person(self.byline_names(BYLINE))),
+            Source(THEME, lambda: self.person(self.byline(BYLINE))),
             Source(JSONLD, lambda: self.person(self.ld.author_name())),
             Source(MICRODATA, lambda: self.person(without_prefix(node_text(self.doc.xpath(MICRODATA_AUTHOR)[:1])))),
             Source(META, lambda: self.person(self.meta_author())),
-            Source(STRUCTURE, lambda: self.person(self.byline_names(AUTHOR_LINKS, first_only=True))),
+            Source(STRUCTURE, lambda: self.person(self.byline(AUTHOR_LINKS))),
         )  # fmt: skip
 
-    def byline_names(self, css: str, first_only: bool = False) -> str | None:
-        """The names of the article's byline links (its own, not its teasers'), each once, joined."""
+    def byline(self, css: str) -> str | None:
+        """The first name among the article's byline links (its own scope's, not its teasers'), prefix dropped.
+
+        ``author`` is one name: the first credited, as JSON-LD's first author.
+        """
         links = self.scope(self.doc).css(css) or self.doc.css(css)[:1]
-        links = links[:1] if first_only else links
         names = (without_prefix(link.attrib.get("title")) or without_prefix(node_text(link)) for link in links)
-        return ", ".join(dict.fromkeys(name for name in names if name)) or None
+        return next((name for name in names if name), None)
 
     def meta_author(self) -> str | None:
         return next(filter(None, map(self.meta, AUTHOR_METAS)), None) or self.labelled_author()
