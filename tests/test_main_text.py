@@ -133,3 +133,13 @@ def test_visible_text_joins_inline_elements_and_spaces_blocks() -> None:
     assert text("<div><p>a</p><p>b</p></div>") == "a b"
     assert text("<p>x<!-- komentar -->y<script>var z = 1;</script>z</p>") == "xyz"
     assert visible_text(page_selector("<p>kosong</p>").root) == "kosong"
+
+
+def test_a_boilerplate_word_inside_another_word_does_not_hide_the_article() -> None:
+    text = paragraphs(3)
+    html = page(
+        '<div class="PageBuilder-pageRow"><div class="ArticleBody-articleBody">'
+        + "".join(f"<p>{p}</p>" for p in text)
+        + '</div></div><div class="pager"><p>Halaman berikutnya dari daftar berita populer hari ini di kanal.</p></div>'
+    )
+    assert body_of(html) == "\n\n".join(text)

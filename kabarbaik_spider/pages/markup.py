@@ -34,7 +34,7 @@ VISIBLE_DATE_WORDS = re.compile(
 BOILERPLATE_WORDS = re.compile(
     r"comment|related|share|sharing|social|newsletter|promo|teaser|recommend|sidebar|widget|subscri|advert"
     r"|\bads?\b|caption|byline|breadcrumb|author|\btags?\b|footer|popup|modal|signup|more-|read-?more"
-    r"|baca-juga|outbrain|taboola|tweet|instagram|tiktok|popular|trending|most-?read|pagination|pager|menu"
+    r"|baca-juga|outbrain|taboola|tweet|instagram|tiktok|popular|trending|most-?read|pagination|pager(?![a-z])|menu"
     r"|banner|sponsor",
     re.IGNORECASE,
 )
