@@ -143,3 +143,12 @@ def test_a_boilerplate_word_inside_another_word_does_not_hide_the_article() -> N
         + '</div></div><div class="pager"><p>Halaman berikutnya dari daftar berita populer hari ini di kanal.</p></div>'
     )
     assert body_of(html) == "\n\n".join(text)
+
+
+def test_teaser_cards_whose_text_is_inside_a_link_are_not_the_article() -> None:
+    text = paragraphs(3)
+    cards = "".join(
+        f'<li><a href="/lain-{n}/"><h3>Berita lain {n}</h3><p>{LONG} Ringkasan {n}.</p></a></li>' for n in range(6)
+    )
+    html = page('<div class="story"><h1>Judul</h1>' + "".join(f"<p>{p}</p>" for p in text) + f"</div><ul>{cards}</ul>")
+    assert body_of(html) == "\n\n".join(text)

@@ -158,10 +158,10 @@ class MainText:
         walk = Walk()
         total, order, blocks = walk.total, walk.order, walk.blocks
         is_noise = self.is_noise
-        stack: list[tuple[etree._Element, etree._Element | None, bool]] = [(top, None, False)]
+        stack: list[tuple[etree._Element, etree._Element | None, bool, bool]] = [(top, None, False, False)]
         pop, push = stack.pop, stack.append
         while stack:
-            element, parent, in_block = pop()
+            element, parent, in_block, in_link = pop()
             tail = element.tail
             if parent is not None and tail:  # a tail is its parent's text, whatever the element is
                 total[parent] += len(tail.strip())
@@ -178,11 +178,12 @@ class MainText:
             whole = tag == "p" or tag in HEADINGS
             if not in_block and (whole or tag in OWN_TEXT_BLOCKS):
                 found = block_text(element, tag, whole)
-                if found is not None:
-                    blocks.append((element, *found))
+                if found is not None:  # a block inside a link (a teaser card) is link text, all of it
+                    blocks.append((element, found[0], len(found[0]) if in_link else found[1]))
             in_block = in_block or whole
+            in_link = in_link or tag == "a"
             for child in reversed(element):
-                push((child, element, in_block))
+                push((child, element, in_block, in_link))
         return walk
 
     def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
