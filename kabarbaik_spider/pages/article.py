@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import tzinfo
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -57,8 +57,9 @@ CONTENT_OUTERMOST = "div.entry-content:not(div.entry-content div)"
 TAGS = 'div.post-tags a[rel="tag"]'
 FIGURE = "figure.post-thumbnail"
 BREADCRUMB_LINKS = "div.breadcrumbs a"
-CANONICAL = 'link[rel="canonical"]::attr(href)'
-SHORTLINK = 'link[rel="shortlink"]::attr(href)'
+CANONICAL = '/html/head/link[@rel="canonical"]/@href'  # in the head: a scan of the whole page costs more
+SHORTLINK = '/html/head/link[@rel="shortlink"]/@href'
+BODY_CLASSES = "/html/body/@class"
 
 # Microdata (schema.org in attributes), which some themes write instead of JSON-LD.
 MICRODATA_PUBLISHED = '(//*[@itemprop="datePublished"]/@content | //*[@itemprop="datePublished"]/@datetime)[1]'
@@ -89,9 +90,11 @@ SITE_NOISE = re.compile(r"\b(?:code-block|baca-juga|post-credit|page-links|share
 # The elements a credit line starts in: found from its label's text node (reading every element's
 # whole text to test how it starts costs more than the rest of the page).
 CREDIT_CANDIDATES = (
-    ".//text()[starts-with(normalize-space(), 'Penulis') or starts-with(normalize-space(), 'Reporter')"
+    ".//text()[contains(., 'Penulis') or contains(., 'Reporter') or contains(., 'Editor')]"
+    "[starts-with(normalize-space(), 'Penulis') or starts-with(normalize-space(), 'Reporter')"
     " or starts-with(normalize-space(), 'Editor')]/ancestor::*[self::p or self::div or self::span or self::li][1]"
 )
+CREDIT_LABELS = ("Penulis", "Reporter", "Editor")
 VIEWS_TEXT = f".//text()[contains(., 'Dilihat')][not({NOT_CONTENT})]"
 DATE_TEXT = f".//text()[re:test(., '\\d{{4}}')][not({NOT_CONTENT})]"
 
@@ -108,8 +111,7 @@ NOT_BODY = re.compile(
 )
 MAX_VIEWS_DIGITS = 15
 MAX_TIMES_READ = 10  # <time> elements read for the page's UTC offset
-SITE_NAME_AFTER = r"\s*[-–—|·•:»/｜]\s*{name}\s*$"
-SITE_NAME_BEFORE = r"^\s*{name}\s*[-–—|·•:»/｜]\s*"
+TITLE_SEPARATORS = "-–—|·•:»/｜"  # between a headline and the site's name
 BYLINE_PREFIX = re.compile(
     r"^(?:Pos-pos oleh|View all posts by|Posts by|Zur Profilseite von|Mehr von|Alle Artikel von"
     r"|By|Von|Oleh|Por|Par)\s+",
@@ -132,14 +134,20 @@ def article_paragraphs(blocks: list[str]) -> list[str]:
     return [text for text in blocks if not NOT_BODY.match(text)]
 
 
-@lru_cache(maxsize=256)
-def site_name_patterns(names: tuple[str, ...]) -> list[re.Pattern[str]]:
-    """For each of a site's names, the name after a headline, then before it (compiled once per site)."""
-    return [
-        re.compile(pattern.format(name=re.escape(name)), re.IGNORECASE)
-        for name in names
-        for pattern in (SITE_NAME_AFTER, SITE_NAME_BEFORE)
-    ]
+def without_name(title: str, name: str) -> str:
+    """``title`` without ``name`` (any case) and the separator between them, at its end or its start."""
+    folded, folded_name = title.casefold(), name.casefold()
+    if len(folded) != len(title) or len(folded_name) != len(name):  # casefolding changed a length (ß → ss)
+        return title
+    if folded.endswith(folded_name):
+        rest = title[: -len(name)].rstrip()
+        if len(rest) > 1 and rest[-1] in TITLE_SEPARATORS:
+            return rest[:-1].rstrip() or title
+    if folded.startswith(folded_name):
+        rest = title[len(name) :].lstrip()
+        if len(rest) > 1 and rest[0] in TITLE_SEPARATORS:
+            return rest[1:].lstrip() or title
+    return title
 
 
 def without_prefix(byline: str | None) -> str | None:
@@ -176,6 +184,7 @@ class ArticleParser(FieldReader):
     def __init__(self, html_text: str, url: str, more: Sequence[tuple[str, str]] = ()) -> None:
         super().__init__()
         self.url = url
+        self.texts = [html_text, *(text for text, _ in more)]
         self.doc = page_selector(html_text)
         self.more = [page_selector(text) for text, _ in more]
         self.ld = JsonLd(self.doc)
@@ -205,6 +214,8 @@ class ArticleParser(FieldReader):
     @cached_property
     def credits(self) -> dict[str, str]:
         """Credit lines from the last page that shows them (the box follows the text)."""
+        if not any(label in text for text in self.texts for label in CREDIT_LABELS):  # a look at the HTML first
+            return {}
         return next((found for page in reversed(self.pages) if (found := credit_lines(self.scope(page)))), {})
 
     @cached_property
@@ -233,20 +244,20 @@ class ArticleParser(FieldReader):
 
     def canonical_url(self) -> Sources:
         return (
-            Source(META, lambda: self.page_url(self.doc.css(CANONICAL).get() or self.meta("og:url"))),
+            Source(META, lambda: self.page_url(self.doc.xpath(CANONICAL).get() or self.meta("og:url"))),
             Source(REQUEST, lambda: self.page_url(self.url)),
         )
 
     def post_id(self) -> Sources:
         return (
-            Source(STRUCTURE, lambda: post_id(self.doc.xpath("//body/@class").get(""))
+            Source(STRUCTURE, lambda: post_id(self.doc.xpath(BODY_CLASSES).get(""))
                    or post_id(self.doc.xpath("(//article/@id)[1]").get(""))),
             Source(META, lambda: int(found[1]) if (found := POST_ID_QUERY.search(self.shortlink)) else None),
         )  # fmt: skip
 
     @property
     def shortlink(self) -> str:
-        return self.doc.css(SHORTLINK).get("")
+        return self.doc.xpath(SHORTLINK).get("")
 
     def title(self) -> Sources:
         return (
@@ -276,9 +287,9 @@ class ArticleParser(FieldReader):
         """A headline without the site's name before or after it (``… - Golem.de``, ``Site | …``)."""
         if not title:
             return None
-        for pattern in site_name_patterns(tuple(self.site_names)):
-            shorter = pattern.sub("", title).strip()
-            if shorter and shorter != title:
+        for name in self.site_names:
+            shorter = without_name(title, name)
+            if shorter != title:
                 return shorter
         return title
 
@@ -447,7 +458,7 @@ class ArticleParser(FieldReader):
         JSON-LD or ``og:type`` article. A page with none of these is a failed
         download to retry, not an article with missing keys to reject.
         """
-        body_classes = self.doc.xpath("//body/@class").get("").split()
+        body_classes = self.doc.xpath(BODY_CLASSES).get("").split()
         return bool(
             "single" in body_classes
             or self.field("post_id") is not None

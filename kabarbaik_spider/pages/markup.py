@@ -30,19 +30,18 @@ VISIBLE_DATE_WORDS = re.compile(
     r"(?:\s*[-–,|]?\s*(?:pukul\s*)?\d{1,2}[:.]\d{2}(?:\s*WIB)?)?"
 )
 
-# Class and id words of boilerplate (read per class token: see pages/main_text.py) …
+# Class and id words of boilerplate (read per class token, lower-cased: see pages/main_text.py) …
 BOILERPLATE_WORDS = re.compile(
     r"comment|related|share|sharing|social|newsletter|promo|teaser|recommend|sidebar|widget|subscri|advert"
     r"|\bads?\b|caption|byline|breadcrumb|author|\btags?\b|footer|popup|modal|signup|more-|read-?more"
     r"|baca-juga|outbrain|taboola|tweet|instagram|tiktok|popular|trending|most-?read|pagination|pager(?![a-z])|menu"
-    r"|banner|sponsor",
-    re.IGNORECASE,
+    r"|banner|sponsor"
 )
 # … unless the token starts by naming the article itself (``post-content``, ``article-body``; but
 # ``related-posts`` is boilerplate),
-ARTICLE_WORDS = re.compile(r"article|body|content|main|story|text|post|entry", re.IGNORECASE)
+ARTICLE_WORDS = re.compile(r"article|body|content|main|story|text|post|entry")
 # and of cookie and consent dialogs, which are never the article whatever else they are called.
-CONSENT_WORDS = re.compile(r"consent|gdpr|onetrust|cookie", re.IGNORECASE)
+CONSENT_WORDS = re.compile(r"consent|gdpr|onetrust|cookie")
 
 
 # Elements whose text is never shown as text, and elements that flow inside a line of text.
@@ -62,6 +61,12 @@ def visible_text(element: etree._Element) -> str:
     """
     if len(element) == 0:
         return _SPACES.sub(" ", element.text or "").strip()
+    for node in element.iterdescendants():
+        tag = node.tag
+        if tag.__class__ is not str or tag not in INLINE_TAGS:
+            break
+    else:  # inline elements only (most paragraphs): lxml joins the text
+        return _SPACES.sub(" ", "".join(element.itertext())).strip()
     parts: list[str] = []
     hidden = 0  # depth inside an element whose text is not shown
     for event, node in etree.iterwalk(element, events=("start", "end", "comment", "pi")):

@@ -57,12 +57,19 @@ def clean_text(value: str | None) -> str | None:
     return text or None
 
 
+# One parser for every page, of plain lxml elements: parsel makes a parser a page and lxml.html's element
+# classes are looked up for every element touched, which costs more than the rest of parsing a page.
+HTML_PARSER = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+
+
 def page_selector(html_text: str) -> Selector:
-    """The page's tree; text that is not valid Unicode (lone surrogates) is mended, never an error."""
-    try:
-        return Selector(text=html_text)
-    except UnicodeError:
-        return Selector(text=html_text.encode("utf-8", "replace").decode("utf-8"))
+    """The page's tree, parsed as parsel parses it; text that is not valid Unicode (lone surrogates) is
+    mended, never an error."""
+    body = html_text.strip().replace("\x00", "").encode("utf-8", "replace") or b"<html/>"
+    root = etree.fromstring(body, parser=HTML_PARSER)
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=HTML_PARSER)
+    return Selector(root=root, type="html")
 
 
 def node_text(node: Selector | SelectorList[Selector] | None) -> str | None:
@@ -156,6 +163,15 @@ def visible_date(value: str | None) -> str | None:
         return None
 
 
+def unwrapped(block: str) -> str:
+    """A JSON-LD block without a ``//<![CDATA[ … //]]>`` or ``<!-- … -->`` wrapping (looked at only where it
+    can be: a block can be a megabyte)."""
+    head, tail = block[:32].lstrip(), block[-32:].rstrip()
+    if head.startswith(("//", "<!")) or tail.endswith(("]]>", "-->")):
+        return CDATA_WRAPPING.sub("", block)
+    return block
+
+
 class JsonLd:
     """The page's JSON-LD nodes, flattened from every block and ``@graph``."""
 
@@ -163,7 +179,7 @@ class JsonLd:
         self.nodes: list[dict[str, Any]] = []
         for block in doc.xpath('//script[@type="application/ld+json"]/text()').getall():
             try:
-                data = json.loads(CDATA_WRAPPING.sub("", block), strict=False)
+                data = json.loads(unwrapped(block), strict=False)
             except (ValueError, RecursionError):  # broken, or nested deeper than Python recurses
                 continue
             self._collect(data)
