@@ -174,9 +174,9 @@ def credit_lines(scope: Selector) -> dict[str, str]:
 class ArticleParser(FieldReader):
     """One article from its first page and any continuation pages (``/slug/2/``).
 
-    Each field method lists its sources best first (see docs/site.md, "Where
-    each field comes from"); :class:`FieldReader` takes the first that gives
-    a value and records its name.
+    Each field method lists its sources best first (docs/site.md lists them
+    all); :class:`FieldReader` takes the first that gives a value and records
+    its name.
     """
 
     field_methods: ClassVar[dict[str, str]] = {"url": "canonical_url"}

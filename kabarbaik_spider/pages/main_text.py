@@ -141,7 +141,6 @@ class MainText:
         self.body = body if body is not None else root
         self.headline = next(self.body.iter("h1"), None)
         self.holds_headline = set(self.headline.iterancestors()) if self.headline is not None else set()
-        self.block: etree._Element | None = None  # the element found to hold the text
 
     def is_noise(self, element: etree._Element) -> bool:
         tag = element.tag
@@ -235,7 +234,6 @@ class MainText:
         best = max(inside, key=lambda e: good[e] - OTHER_TEXT_WEIGHT * (total[e] - good[e]), default=None)
         if best is None or not good[best]:
             return []
-        self.block = best
         return self.blocks_in(best, walk)
 
 
