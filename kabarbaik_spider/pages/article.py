@@ -222,7 +222,8 @@ class ArticleParser(FieldReader):
     def zone(self) -> tzinfo:
         """The page's own UTC offset, for its times written without one: that of its first time with one.
 
-        WIB when the page has none (the site's own zone; its visible dates say WIB).
+        WIB when the page has none (the site's own zone; its visible dates say WIB). Read only when a
+        time without an offset is met: it scans the page's ``<time>`` s.
         """
         stated = [
             self.ld.posting.get("datePublished"),
@@ -232,6 +233,10 @@ class ArticleParser(FieldReader):
             *self.doc.xpath("//time/@datetime").getall()[:MAX_TIMES_READ],
         ]
         return zone_of(stated) or WIB
+
+    def page_time(self, value: Any) -> str | None:
+        """:func:`iso_date` with the page's own offset for a time that states none."""
+        return iso_date(value, lambda: self.zone)
 
     def page_url(self, href: str | None) -> str | None:
         """A link as the item keeps it: absolute, without query or fragment."""
@@ -295,19 +300,19 @@ class ArticleParser(FieldReader):
 
     def published_at(self) -> Sources:
         return (
-            Source(JSONLD, lambda: iso_date(self.ld.posting.get("datePublished"), self.zone)),
-            Source(META, lambda: iso_date(self.meta("article:published_time"), self.zone)),
-            Source(MICRODATA, lambda: iso_date(self.doc.xpath(MICRODATA_PUBLISHED).get(), self.zone)),
-            Source(THEME, lambda: iso_date(self.doc.css(VISIBLE_TIME).xpath("@datetime").get(), self.zone)
+            Source(JSONLD, lambda: self.page_time(self.ld.posting.get("datePublished"))),
+            Source(META, lambda: self.page_time(self.meta("article:published_time"))),
+            Source(MICRODATA, lambda: self.page_time(self.doc.xpath(MICRODATA_PUBLISHED).get())),
+            Source(THEME, lambda: self.page_time(self.doc.css(VISIBLE_TIME).xpath("@datetime").get())
                    or visible_date(node_text(self.doc.css(VISIBLE_TIME)) or node_text(self.doc.css(VISIBLE_DATE)))),
-            Source(STRUCTURE, lambda: iso_date(self.doc.xpath("(//time/@datetime)[1]").get(), self.zone)),
+            Source(STRUCTURE, lambda: self.page_time(self.doc.xpath("(//time/@datetime)[1]").get())),
             Source(WORDS, lambda: visible_date(date_in_words(self.scope(self.doc).xpath(DATE_TEXT).getall()))),
         )  # fmt: skip
 
     def modified_at(self) -> Sources:
         return (
-            Source(JSONLD, lambda: iso_date(self.ld.posting.get("dateModified"), self.zone)),
-            Source(META, lambda: iso_date(self.meta("article:modified_time"), self.zone)),
+            Source(JSONLD, lambda: self.page_time(self.ld.posting.get("dateModified"))),
+            Source(META, lambda: self.page_time(self.meta("article:modified_time"))),
         )
 
     def author(self) -> Sources:

@@ -97,16 +97,18 @@ def parse_iso(value: Any) -> datetime | None:
         return None
 
 
-def iso_date(value: Any, zone: tzinfo = WIB) -> str | None:
+def iso_date(value: Any, zone: Callable[[], tzinfo] | None = None) -> str | None:
     """An ISO 8601 string (JSON-LD, meta, ``<time datetime>``) → WIB ISO, or None.
 
-    A time without an offset is the page's time (``zone``); a date without a
-    time is midnight there, which keeps its calendar day in WIB for any zone
-    west of WIB.
+    A time without an offset is the page's time: ``zone()`` (WIB when not
+    given), asked only then. A date without a time is midnight there, which
+    keeps its calendar day in WIB for any zone west of WIB.
     """
     parsed = parse_iso(value)
+    if parsed is None:
+        return None
     try:
-        return to_wib(parsed, zone) if parsed else None
+        return to_wib(parsed, zone() if zone is not None and parsed.tzinfo is None else WIB)
     except (ValueError, OverflowError):  # a year that has no WIB (0001 with +14:00)
         return None
 
