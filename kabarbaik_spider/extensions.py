@@ -279,6 +279,8 @@ class RunReport:
             "articles_given_up": store.given_up_now,
             "articles_to_retry": len(store.pending),
             "store_broken_lines": store.broken_lines[:100],
+            "store_lost_articles": sorted(store.lost)[:100],  # named in broken lines: fetched again
+            "store_unnamed_lines": store.unnamed_lines[:100],  # may hide an article: a whole walk looks for it
             "http_errors": {
                 key.rsplit("/", 1)[1]: value
                 for key, value in counts.items()

@@ -48,7 +48,20 @@ _KEYS_PREFIX = re.compile(rb'^\{"url": ("(?:[^"\\]|\\.)*"), "post_id": (\d+|null
 # A whole line shaped like one record, for reading a whole store in one pass of the regex engine.
 _RECORD_LINE = re.compile(rb'^\{"url": ("(?:[^"\\]|\\.)*"), "post_id": (\d+|null)[^\n]*\}\n', re.MULTILINE)
 _RECORD_START = re.compile(rb'\{"url": ')
+# Where a record starts inside a damaged line, and the URL it names (the URL's string must be whole).
+_RECORD_URL = re.compile(rb'\{"url": ("(?:[^"\\\n]|\\.)*")')
 _TAIL_CHUNK = 1 << 20
+
+
+def named_urls(data: bytes) -> list[str | None]:
+    """The URL of every record that starts in ``data``; None for one whose URL cannot be read."""
+    urls: list[str | None] = []
+    for found in _RECORD_URL.findall(data):
+        try:
+            urls.append(json.loads(found) or None)
+        except ValueError:  # not UTF-8, or a broken escape
+            urls.append(None)
+    return urls
 
 
 def encode_line(record: dict[str, Any]) -> bytes:
@@ -177,6 +190,10 @@ class JsonlStore:
         self.post_id_lines: dict[int, int] = {}
         self.lines = 0
         self.broken_lines: list[int] = []  # 1-based numbers of lines that are not one whole record
+        # Articles a broken line still names (a cut line keeps its "url", a glued one holds two) → what became of
+        # the line: each is fetched again, since a walk that stops at settled cards would never reach it.
+        self.lost: dict[str, str] = {}
+        self.unnamed_lines: list[int] = []  # broken lines that may hold an article they do not name
         self._articles = JsonlFile(self.path)
         self._rejects = JsonlFile(self.rejects_path)
         self._gone_file = JsonlFile(sidecar(self.path, "gone.jsonl"))
@@ -189,6 +206,8 @@ class JsonlStore:
         self.pending: dict[str, dict[str, Any]] = pending
         # Post sitemaps read whole by a settled run, with the lastmod their index gave them then.
         self.sitemaps: dict[str, str | None] = state.get("sitemaps", {})
+        # Broken lines naming no article that a complete walk of the feed has since made good.
+        self.walked_over: set[int] = set(state.get("broken_lines_walked", []))
         self.failed_now: dict[str, str] = {}  # this run's failed articles → why
         self.given_up_now: list[str] = []
         self.gone: set[str] = {record["url"] for record in self._gone_file.records()}
@@ -213,7 +232,15 @@ class JsonlStore:
         """
         if not self.path.exists():
             return
-        self._drop_torn_tail()
+        torn = self._drop_torn_tail()
+        self._load_lines()
+        retry = [url for url in torn if not self.has(url) and url not in self.pending]
+        if retry:  # the line is gone from the file, so the state remembers its article at once
+            for url in retry:
+                self.pending[url] = {"runs_failed": 0, "reason": "its line in the store was cut short"}
+            self.save_state(settle=False)
+
+    def _load_lines(self) -> None:
         with self.path.open("rb") as lines:
             if os.fstat(lines.fileno()).st_size == 0:
                 return
@@ -233,16 +260,30 @@ class JsonlStore:
                 for line in lines:
                     self._index_line(self.lines, line)
                     self.lines += 1
+        self.lost = {url: why for url, why in self.lost.items() if not self.has(url)}
         if self.broken_lines:
             shown = ", ".join(map(str, self.broken_lines[:10]))
             logger.error(
                 "Store %s has %d lines that are not one whole record (lines %s%s); they are kept but not indexed, "
-                "so their articles are fetched again",
+                "so their articles are fetched again: %d named in them%s",
                 self.path,
                 len(self.broken_lines),
                 shown,
                 ", …" if len(self.broken_lines) > 10 else "",
+                len(self.lost),
+                f"; lines {', '.join(map(str, self.unvouched_lines))} name none, so this run walks the whole feed"
+                if self.unvouched_lines
+                else "",
             )
+
+    def _salvage(self, number: int, line: bytes) -> None:
+        """Notes the articles a broken line names; a line that does not start as a record may hide one unnamed."""
+        named = named_urls(line)
+        for url in named:
+            if url:
+                self.lost.setdefault(url, f"line {number} of the store holds it, but not as one whole record")
+        if not line.startswith(b'{"url": "') or not named or not all(named):
+            self.unnamed_lines.append(number)
 
     def _index_line(self, number: int, line: bytes) -> None:
         """Indexes one line's keys; a line that is not one whole JSON record is counted, never indexed.
@@ -262,6 +303,7 @@ class JsonlStore:
                 raise ValueError("not an object")
         except ValueError:
             self.broken_lines.append(number + 1)
+            self._salvage(number + 1, line)
             return
         url, post_id = record.get("url"), record.get("post_id")
         if isinstance(url, str) and url:
@@ -277,15 +319,15 @@ class JsonlStore:
         if post_id != b"null":
             self.post_id_lines.setdefault(int(post_id), number)
 
-    def _drop_torn_tail(self) -> None:
-        """A line cut short (a power loss mid-write) is moved to the rejects, never kept half."""
+    def _drop_torn_tail(self) -> list[str]:
+        """A line cut short (a power loss mid-write) is moved to the rejects, never kept half; the URLs it named."""
         size = self.path.stat().st_size
         with self.path.open("rb+") as store:
             start = max(0, size - _TAIL_CHUNK)
             store.seek(start)
             tail = store.read()
             if not tail or tail.endswith(b"\n"):
-                return
+                return []
             cut = tail.rfind(b"\n")
             while cut < 0 and start > 0:  # a torn line longer than the chunk
                 start = max(0, start - _TAIL_CHUNK)
@@ -299,6 +341,7 @@ class JsonlStore:
             "Store %s ended in a partial line (%d bytes); moved it to %s", self.path, len(torn), self.rejects_path
         )
         self.reject(None, "partial line left by an interrupted run", {"fragment": torn})
+        return [url for url in named_urls(torn.encode("utf-8")) if url]
 
     def __len__(self) -> int:
         return len(self.url_lines)
@@ -321,12 +364,27 @@ class JsonlStore:
         """Nothing to fetch: the article is stored or given up."""
         return self.given_up(url) or self.has(url, post_id)
 
+    @property
+    def unvouched_lines(self) -> list[int]:
+        """Broken lines that may hold an article they do not name, and that no complete walk has made good since."""
+        return [number for number in self.unnamed_lines if number not in self.walked_over]
+
+    def wanted(self) -> list[str]:
+        """Articles to fetch first, before any walk: those that failed in earlier runs and those broken lines name."""
+        return [url for url in {**self.pending, **self.lost} if not self.knows(url)]
+
     def sitemap_unchanged(self, url: str, lastmod: str | None) -> bool:
         """A post sitemap read whole before, whose index still gives it the same ``lastmod``: nothing new in it."""
-        return lastmod is not None and self.sitemaps.get(url) == lastmod
+        return lastmod is not None and self.sitemaps.get(url) == lastmod and not self.unvouched_lines
 
     def settled(self, url: str, post_id: int | None = None) -> bool:
-        """Known from before the last complete walk of the feed, or failed then and retried first: safe to stop at."""
+        """Known from before the last complete walk of the feed, or failed then and retried first: safe to stop at.
+
+        Nothing is settled while a broken line may hide an article it does not
+        name: only a walk to the end of the feed can find what the store lost.
+        """
+        if self.unvouched_lines:
+            return False
         line = self._line_of(url, post_id)
         return self.given_up(url) or url in self.pending or (line is not None and line < self.settled_lines)
 
@@ -379,7 +437,14 @@ class JsonlStore:
                 pending[url] = {"runs_failed": runs_failed, "reason": reason}
         settled = self.lines if settle else self.settled_lines
         known_sitemaps = {**self.sitemaps, **(sitemaps or {})} if settle else self.sitemaps
-        state = {"settled_lines": settled, "pending": pending, "sitemaps": known_sitemaps, "saved_at": now_iso()}
+        walked_over = self.walked_over | set(self.unnamed_lines) if settle else self.walked_over
+        state = {
+            "settled_lines": settled,
+            "pending": pending,
+            "sitemaps": known_sitemaps,
+            "broken_lines_walked": sorted(walked_over),
+            "saved_at": now_iso(),
+        }
         partial = self.state_path.with_name(self.state_path.name + ".partial")
         try:
             partial.write_text(json.dumps(state, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -387,6 +452,7 @@ class JsonlStore:
         except OSError as error:
             raise StoreWriteError(f"cannot write {self.state_path}: {error.strerror or error}") from error
         self.settled_lines, self.pending, self.sitemaps = settled, pending, known_sitemaps
+        self.walked_over = walked_over
 
     def close(self) -> None:
         for file in (self._articles, self._rejects, self._gone_file, self.runs):

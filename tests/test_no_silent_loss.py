@@ -22,6 +22,7 @@ from site_fixtures import (
     crawl,
     expected_items,
     last_run,
+    read_page,
     read_store,
     store_state,
 )
@@ -33,6 +34,7 @@ from kabarbaik_spider.extensions import (
     EXIT_STORE_FAILED,
 )
 from kabarbaik_spider.offline_site import LIVE_ORIGIN, Fault, OfflineSite
+from kabarbaik_spider.pages.listing import parse_listing
 
 ITEMS = expected_items()
 ARTICLE = "/petani-madiun-mulai-tanam-jagung-4/"  # on page 1, a single-page article
@@ -152,24 +154,62 @@ def test_a_full_disk_stops_the_run_at_once_and_keeps_whole_lines(small_tmpfs) ->
     healthy_rerun(store, port)
 
 
-def test_a_broken_line_in_the_store_is_reported_and_its_articles_fetched_again(tmp_path) -> None:
+def damage(lines: list[bytes], at: int, how: str) -> list[bytes]:
+    """The store's lines with line ``at`` damaged as an older writer or a disk might have left it."""
+    damaged = list(lines)
+    if how == "glued":  # a write cut short, then the next append glued onto it
+        damaged[at : at + 2] = [lines[at][: len(lines[at]) // 2] + lines[at + 1]]
+    elif how == "not-json":
+        damaged[at] = b"\x00\xfe\x13 not a record \xff\n"
+    else:  # cut in half, the newline kept
+        damaged[at] = lines[at][: len(lines[at]) // 2] + b"\n"
+    return damaged
+
+
+@pytest.mark.parametrize(("how", "lost"), [("glued", 2), ("not-json", 1), ("cut-in-half", 1)])
+def test_a_damaged_line_among_the_oldest_articles_is_restored_whole_and_once(tmp_path, how, lost) -> None:
+    """The walk stops at page 1 (settled), so only the store can say what a damaged line lost."""
     store = tmp_path / "articles.jsonl"
     with OfflineSite(SITE) as site:
         assert crawl(site, store).returncode == EXIT_OK
-        port = site.port
-    lines = store.read_bytes().splitlines(keepends=True)
-    # An older writer left half of line 3, and line 4 was glued onto it.
-    glued = lines[2][: len(lines[2]) // 2] + lines[3]
-    store.write_bytes(b"".join([*lines[:2], glued, *lines[4:]]))
+        port, origin = site.port, site.origin
+    healthy = store.read_bytes().splitlines(keepends=True)
+    page_3 = f"{LIVE_ORIGIN}/page/3/"
+    oldest = {card.url.replace(LIVE_ORIGIN, origin) for card in parse_listing(read_page(page_3), page_3).cards}
+    urls = [json.loads(line)["url"] for line in healthy]
+    at = next(i for i in range(len(urls) - 1) if {urls[i], urls[i + 1]} <= oldest)  # two of page 3's, in a row
+    damaged = b"".join(damage(healthy, at, how))
+    store.write_bytes(damaged)
+
     with OfflineSite(SITE, port=port) as site:
+        restoring = crawl(site, store)
+        again = crawl(site, store)
+    assert restoring.returncode == EXIT_OK, restoring.stderr[-3000:]
+    assert f"(lines {at + 1})" in restoring.stderr and "fetched again" in restoring.stderr
+    after = store.read_bytes()
+    assert after.startswith(damaged), "a byte stored before the run changed"
+    whole = [line for line in after.splitlines(keepends=True) if line.startswith(b"{") and line.endswith(b"}\n")]
+    whole = [line for line in whole if line not in damaged.splitlines(keepends=True)[at : at + 1]]
+    assert sorted(whole) == sorted(healthy), "every article again whole, and once"
+    runs = [json.loads(line) for line in store.with_name(store.name + ".runs.jsonl").read_text().splitlines()]
+    restored, second = runs[-2], runs[-1]
+    assert restored["store_broken_lines"] == [at + 1] and restored["items_new"] == lost
+    assert restored["listing_pages_requested"] == (3 if how == "not-json" else 1)  # a line naming nothing: walk it all
+    assert again.returncode == EXIT_OK and second["items_new"] == 0 and second["listing_pages_requested"] == 1
+
+
+def test_a_line_cut_at_the_end_of_a_settled_store_is_fetched_again(tmp_path) -> None:
+    store = tmp_path / "articles.jsonl"
+    with OfflineSite(SITE) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+        healthy = store.read_bytes()
+        last = healthy.splitlines(keepends=True)[-1]
+        store.write_bytes(healthy[: len(healthy) - len(last) // 2])  # the disk lost the end of the last line
         result = crawl(site, store)
-        origin = site.origin
     assert result.returncode == EXIT_OK, result.stderr[-3000:]
-    assert "has 1 lines that are not one whole record (lines 3)" in result.stderr
-    run = last_run(store)
-    assert run["store_broken_lines"] == [3] and run["items_new"] == 2
-    whole = [json.loads(line) for number, line in enumerate(store.read_bytes().splitlines(), 1) if number != 3]
-    assert sorted(item["url"] for item in whole) == sorted(item["url"].replace(LIVE_ORIGIN, origin) for item in ITEMS)
+    assert "ended in a partial line" in result.stderr
+    assert sorted(store.read_bytes().splitlines()) == sorted(healthy.splitlines())
+    assert last_run(store)["items_new"] == 1
 
 
 # -- 3. redirects and requests Scrapy filters ---------------------------------------------------------------

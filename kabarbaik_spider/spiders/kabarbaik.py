@@ -160,8 +160,8 @@ class KabarbaikSpider(scrapy.Spider):
             return
         if not self.walk["pages"] and "listing" not in self.walk["asked"].values():  # else a JOBDIR queue holds it
             yield self.first_request()
-        for url in list(self.store.pending):  # articles that failed in an earlier run
-            if not self.store.has(url) and url not in self.walk["asked"]:
+        for url in self.store.wanted():  # articles that failed in an earlier run, or that broken lines name
+            if url not in self.walk["asked"]:
                 self.listed.add(url)
                 yield self.article_request(url)
 
