@@ -27,6 +27,15 @@ ARTICLE = "/petani-madiun-mulai-tanam-jagung-4/"
         (("-s", 'KABARBAIK_COVERAGE_MIN={"editr": 0.3}'), "KABARBAIK_COVERAGE_MIN: 'editr': 0.3; expected"),
         (("-s", "KABARBAIK_RETRY_RUNS=often"), "-s KABARBAIK_RETRY_RUNS='often': expected a whole number, 1 or more"),
         (("-s", "RETRY_AFTER_MAX=-1"), "-s RETRY_AFTER_MAX='-1': expected a number, 0 or more"),
+        # An empty value (`-a max_pages=$UNSET` in a cron line) is a bad value, not "unset": never a full walk.
+        (("-a", "max_pages="), "empty value -a max_pages=: expected a whole number of listing pages"),
+        (("-a", "since="), "empty value -a since=: expected a day as YYYY-MM-DD"),
+        (("-a", "full="), "empty value -a full=: expected 1 or 0"),
+        (("-a", "crosscheck="), "empty value -a crosscheck=: expected 1 or 0"),
+        (("-a", "via= "), "empty value -a via=: expected listing"),
+        # A misspelt setting of ours would be ignored, and the run would write to the default store.
+        (("-s", "KABARBAIK_OUPUT=/srv/x.jsonl"), "unknown setting -s KABARBAIK_OUPUT (did you mean KABARBAIK_OUTPUT?)"),
+        (("-s", "KABARBAIK_RETRIES=2"), "unknown setting -s KABARBAIK_RETRIES; the settings of ours are: KABARBAIK_"),
     ],
     ids=lambda value: value[-1] if isinstance(value, tuple) else None,
 )
@@ -38,6 +47,7 @@ def test_a_bad_argument_or_setting_is_one_line_naming_it(tmp_path, given, named)
     assert result.returncode == EXIT_USAGE
     [line] = result.stderr.splitlines()
     assert line.startswith("kabarbaik: ") and named in line, line
+    assert not store.parent.exists(), "nothing is touched"
     assert list(tmp_path.iterdir()) == [], "nothing may be touched"
 
 

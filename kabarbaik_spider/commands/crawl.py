@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import os
 import sys
+from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.spiderloader import get_spider_loader
 
+from kabarbaik_spider import settings as project_settings
 from kabarbaik_spider.extensions import EXIT_ERRORS, EXIT_STORE_LOCKED, EXIT_USAGE
 from kabarbaik_spider.items import ARTICLE_KEYS
 from kabarbaik_spider.store import StoreLock, StoreLockedError
@@ -46,8 +48,27 @@ def check_number(settings: BaseSettings, name: str, kind: type[int] | type[float
         raise BadInputError(f"bad setting -s {name}={value!r}: expected {what}, {least:g} or more")
 
 
+# Every setting of ours: those the project's settings module defines, and the one our commands set.
+OUR_SETTINGS = frozenset(name for name in vars(project_settings) if name.startswith("KABARBAIK_")) | {
+    "KABARBAIK_STORE_ENABLED"
+}
+
+
 def check_settings(settings: BaseSettings) -> None:
-    """Our settings, each readable and in range: a typo fails here, not as a traceback mid-crawl."""
+    """Our settings, each known, readable and in range: a typo fails here, not as a traceback mid-crawl.
+
+    A misspelt name (``-s KABARBAIK_OUPUT=/srv/x.jsonl``) would otherwise be
+    ignored, and the run would write to the default store.
+    """
+    unknown = sorted(name for name in settings if name.startswith("KABARBAIK_") and name not in OUR_SETTINGS)
+    if unknown:
+        ours = {name.removeprefix("KABARBAIK_"): name for name in OUR_SETTINGS}
+        close = get_close_matches(unknown[0].removeprefix("KABARBAIK_"), ours, n=1, cutoff=0.75)
+        raise BadInputError(
+            f"unknown setting -s {unknown[0]}"
+            + (f" (did you mean {ours[close[0]]}?)" if close else "")
+            + f"; the settings of ours are: {', '.join(sorted(OUR_SETTINGS - {'KABARBAIK_STORE_ENABLED'}))}"
+        )
     for name, kind, least in (
         ("KABARBAIK_COVERAGE_MIN_ITEMS", int, 0),
         ("KABARBAIK_RETRY_RUNS", int, 1),

@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_START_URL = "https://kabarbaik.co/"
-TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no", "")
+TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no")
 
 # Every argument the spider takes, and what it accepts (said in the one-line error for a bad value).
 ARGUMENTS = {
@@ -40,18 +40,23 @@ def read_arguments(given: Mapping[str, Any]) -> dict[str, Any]:
     def bad(name: str) -> BadArgumentError:
         return BadArgumentError(f"bad value -a {name}={given[name]!r}: expected {ARGUMENTS[name]}")
 
+    # `-a max_pages=$UNSET` in a cron line must not become a walk of the whole live site.
+    empty = next((name for name in ARGUMENTS if name in given and not str(given[name]).strip()), None)
+    if empty:
+        raise BadArgumentError(
+            f"empty value -a {empty}=: expected {ARGUMENTS[empty]}; leave the argument out for its default"
+        )
+
     start_url = str(given.get("start_url", DEFAULT_START_URL))
     parts = urlsplit(start_url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise bad("start_url")
     max_pages = given.get("max_pages")
-    if max_pages not in (None, ""):
+    if max_pages is not None:
         if not str(max_pages).strip().isdigit() or int(max_pages) < 1:
             raise bad("max_pages")
         max_pages = int(max_pages)
-    else:
-        max_pages = None
-    since = given.get("since") or None
+    since = given.get("since")
     if since is not None:
         try:
             since = date.fromisoformat(str(since))
