@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 
+from kabarbaik_spider.channels.rest_api import BATCH, posts_by_id
 from kabarbaik_spider.items import ARTICLE_KEYS, as_record
 from kabarbaik_spider.pages.api import api_article_dict, read_posts
 from kabarbaik_spider.spiders.answers import describe_failure
+from kabarbaik_spider.walk import walk_of
 
 if TYPE_CHECKING:
     from typing import Self
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-BATCH = 100  # posts per API request, the most WordPress gives
 NOT_IN_API = ("views",)  # the theme's counter: WordPress does not know it
 
 
@@ -63,29 +64,32 @@ class CrossCheck:
             raise NotConfigured("the cross-check runs in `scrapy crawl` only")
         return cls(crawler)
 
-    def active(self, spider: Spider) -> bool:
-        return bool(getattr(spider, "crosscheck", False)) and self.skipped is None
+    def origin(self) -> str | None:
+        """Where to ask, while the walk wants its items checked (a walk of the API, or one it fell back from, not)."""
+        walk = walk_of(self.crawler)
+        return walk.origin if walk is not None and walk.crosscheck and self.skipped is None else None
 
     def item_scraped(self, item: Any, spider: Spider) -> None:
-        if not self.active(spider):
+        origin = self.origin()
+        if origin is None:
             return
         record = as_record(item)
         if isinstance(record.get("post_id"), int):
             self.waiting[record["post_id"]] = record
             if len(self.waiting) >= BATCH:
-                self.ask(spider)
+                self.ask(origin)
 
     def spider_idle(self, spider: Spider) -> None:
-        if self.waiting and self.active(spider):
-            self.ask(spider)
+        origin = self.origin()
+        if self.waiting and origin is not None:
+            self.ask(origin)
             raise DontCloseSpider
 
-    def ask(self, spider: Spider) -> None:
+    def ask(self, origin: str) -> None:
         batch = dict(list(self.waiting.items())[:BATCH])
         for post_id in batch:
             del self.waiting[post_id]
-        ids = ",".join(map(str, batch))
-        url = f"{spider.origin}/wp-json/wp/v2/posts?include={ids}&per_page={BATCH}&_embed=1"
+        url = posts_by_id(origin, batch)
         self.requests += 1
         self.crawler.stats.inc_value("kabarbaik/crosscheck/requests")
         request = Request(url, callback=self.compare, errback=self.failed, cb_kwargs={"batch": batch}, dont_filter=True)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
-from kabarbaik_spider.extensions import crawl_store, stop_for_store_failure
+from kabarbaik_spider.crawl_store import crawl_store, stop_for_store_failure
 from kabarbaik_spider.items import REQUIRED_KEYS, as_record
 from kabarbaik_spider.store import StoreWriteError
 

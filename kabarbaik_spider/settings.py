@@ -71,8 +71,8 @@ TELNETCONSOLE_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "data": None}
 
 EXTENSIONS = {
-    "kabarbaik_spider.extensions.StoreExtension": 0,
-    "kabarbaik_spider.extensions.RunReport": 10,
+    "kabarbaik_spider.crawl_store.StoreExtension": 0,
+    "kabarbaik_spider.run_report.RunReport": 10,
     "kabarbaik_spider.crosscheck.CrossCheck": 20,
 }
 # Scrapy starts this many tasks for every callback's output, items or not; ours yield one item or a

@@ -360,18 +360,18 @@ class JsonlStore:
         """It answered 404/410, or its page could not become a valid item, in an earlier run."""
         return url in self.gone or url in self.rejected
 
-    def knows(self, url: str, post_id: int | None = None) -> bool:
-        """Nothing to fetch: the article is stored or given up."""
-        return self.given_up(url) or self.has(url, post_id)
+    def wants(self, url: str | None, post_id: int | None = None, full: bool = False) -> bool:
+        """The one rule for fetching a post a channel found: not stored, and not given up unless ``full`` retries it."""
+        return not self.has(url, post_id) and (full or url is None or not self.given_up(url))
 
     @property
     def unvouched_lines(self) -> list[int]:
         """Broken lines that may hold an article they do not name, and that no complete walk has made good since."""
         return [number for number in self.unnamed_lines if number not in self.walked_over]
 
-    def wanted(self) -> list[str]:
-        """Articles to fetch first, before any walk: those that failed in earlier runs and those broken lines name."""
-        return [url for url in {**self.pending, **self.lost} if not self.knows(url)]
+    def to_fetch_first(self) -> list[str]:
+        """Articles to fetch before any walk: those that failed in earlier runs and those broken lines name."""
+        return [url for url in {**self.pending, **self.lost} if self.wants(url)]
 
     def sitemap_unchanged(self, url: str, lastmod: str | None) -> bool:
         """A post sitemap read whole before, whose index still gives it the same ``lastmod``: nothing new in it."""
@@ -424,7 +424,7 @@ class JsonlStore:
         """
         pending: dict[str, dict[str, Any]] = {}
         for url, entry in self.pending.items():
-            if url not in self.failed_now and not self.knows(url):
+            if url not in self.failed_now and self.wants(url):
                 pending[url] = entry  # not tried in this run (it was stopped early): keep as it was
         for url, reason in self.failed_now.items():
             if self.has(url):

@@ -7,7 +7,7 @@ import os
 import pytest
 from site_fixtures import SITE, crawl, run_scrapy
 
-from kabarbaik_spider.extensions import EXIT_USAGE
+from kabarbaik_spider.exit_status import EXIT_USAGE
 from kabarbaik_spider.offline_site import OfflineSite
 from kabarbaik_spider.store import StoreLock
 

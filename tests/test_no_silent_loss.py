@@ -27,7 +27,7 @@ from site_fixtures import (
     store_state,
 )
 
-from kabarbaik_spider.extensions import (
+from kabarbaik_spider.exit_status import (
     EXIT_ARTICLES_FAILED,
     EXIT_ERRORS,
     EXIT_OK,

@@ -26,7 +26,7 @@ from site_fixtures import (
     wait_until,
 )
 
-from kabarbaik_spider.extensions import EXIT_COVERAGE, EXIT_INTERRUPTED, EXIT_STORE_LOCKED
+from kabarbaik_spider.exit_status import EXIT_COVERAGE, EXIT_INTERRUPTED, EXIT_STORE_LOCKED
 from kabarbaik_spider.offline_site import OfflineSite
 
 ITEMS = expected_items()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from site_fixtures import at_origin, copy_site, crawl, expected_items, last_run, read_store, retheme
 
-from kabarbaik_spider.extensions import EXIT_COVERAGE
+from kabarbaik_spider.exit_status import EXIT_COVERAGE
 from kabarbaik_spider.offline_site import OfflineSite
 from kabarbaik_spider.pages.listing import parse_listing
 

@@ -25,7 +25,7 @@ from site_fixtures import (
     read_store,
 )
 
-from kabarbaik_spider.extensions import EXIT_COVERAGE, EXIT_ERRORS, EXIT_OK
+from kabarbaik_spider.exit_status import EXIT_COVERAGE, EXIT_ERRORS, EXIT_OK
 from kabarbaik_spider.offline_site import Fault, OfflineSite
 
 ITEMS = expected_items()

@@ -6,7 +6,7 @@ arguments (``-a``) and our settings (``-s``): a bad one is one line naming it an
 what is accepted, exit status 2, and nothing touched. Then it takes the store's
 lock (a second run on the same store exits at once with status 75 and leaves
 the store alone), runs Scrapy's command and exits with the verdict of
-:class:`kabarbaik_spider.extensions.RunReport`. Only this command opens the
+:class:`kabarbaik_spider.run_report.RunReport`. Only this command opens the
 store (``KABARBAIK_STORE_ENABLED``): ``scrapy shell`` or ``parse`` never lock it.
 """
 
@@ -22,7 +22,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.spiderloader import get_spider_loader
 
 from kabarbaik_spider import settings as project_settings
-from kabarbaik_spider.extensions import EXIT_ERRORS, EXIT_STORE_LOCKED, EXIT_USAGE
+from kabarbaik_spider.exit_status import EXIT_ERRORS, EXIT_STORE_LOCKED, EXIT_USAGE
 from kabarbaik_spider.items import ARTICLE_KEYS
 from kabarbaik_spider.store import StoreLock, StoreLockedError
 

@@ -6,7 +6,6 @@ next is the spider's business.
 
 from __future__ import annotations
 
-import json
 from urllib.parse import urlsplit
 
 from scrapy.http import Response
@@ -23,15 +22,6 @@ SITEMAP_MAXSIZE = 50 * 1024 * 1024  # the sitemap protocol's limit, uncompressed
 SILENT_ERRORS = {
     "ResponseDataLossError": "the connection closed before the whole body (its Content-Length) arrived",
 }
-
-
-def api_code(response: Response) -> str | None:
-    """The ``code`` of a WordPress REST API error answer (``rest_login_required``, …), if it is one."""
-    try:
-        data = json.loads(response.body)
-    except (ValueError, RecursionError, UnicodeDecodeError):
-        return None
-    return data.get("code") if isinstance(data, dict) and isinstance(data.get("code"), str) else None
 
 
 def api_answer(response: Response) -> str:
