@@ -1,7 +1,8 @@
 """What a JSON lines dump of articles holds, and what is wrong in it: for ``scrapy validate`` and ``scrapy report``.
 
-A dump is checked line by line against the item's JSON Schema
-(:mod:`kabarbaik_spider.schema`): a line that is not JSON, misses a key, has
+A dump is checked line by line against the item's JSON Schema, the one
+definition of a valid article that the crawl's pipeline checks too
+(:mod:`kabarbaik_spider.validation`): a line that is not JSON, misses a key, has
 a value of the wrong type, repeats an article already seen (by URL or post
 id), or was cut short is named with its number and the reason.
 """
@@ -19,8 +20,8 @@ from jsonschema import Draft202012Validator
 
 from kabarbaik_spider.items import ARTICLE_KEYS
 from kabarbaik_spider.pages.markup import has_value
-from kabarbaik_spider.schema import article_schema
 from kabarbaik_spider.store import dump_lines
+from kabarbaik_spider.validation import validator as article_validator
 
 
 @dataclass
@@ -55,7 +56,7 @@ def line_problem(validator: Draft202012Validator, line: bytes) -> tuple[dict[str
 def read_dump(path: Path) -> Dump:
     """Reads and checks every line of the dump at ``path``."""
     dump = Dump(path)
-    validator = Draft202012Validator(article_schema())
+    validator = article_validator()
     seen_urls: dict[str, int] = {}
     seen_ids: dict[int, int] = {}
     for number, line in dump_lines(path):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -11,8 +10,9 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
 from kabarbaik_spider.crawl_store import crawl_store, stop_for_store_failure
-from kabarbaik_spider.items import REQUIRED_KEYS, as_record
+from kabarbaik_spider.items import as_record
 from kabarbaik_spider.store import StoreWriteError
+from kabarbaik_spider.validation import problems
 
 if TYPE_CHECKING:
     from typing import Self
@@ -21,30 +21,6 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
     from kabarbaik_spider.store import JsonlStore
-
-
-def problems(record: dict[str, Any]) -> list[str]:
-    """Why a record is not a valid article (empty when it is)."""
-    found = [f"missing {key}" for key in REQUIRED_KEYS if record.get(key) in (None, "", [])]
-    if record.get("post_id") is not None and not isinstance(record["post_id"], int):
-        found.append("post_id is not an integer")
-    if record.get("views") is not None and not isinstance(record["views"], int):
-        found.append("views is not an integer")
-    if not isinstance(record.get("tags"), list) or not all(isinstance(t, str) for t in record["tags"]):
-        found.append("tags is not a list of strings")
-    for key in ("published_at", "modified_at"):
-        if record.get(key) is not None and not has_offset(record[key]):
-            found.append(f"{key} is not ISO 8601 with an offset")
-    if record.get("url") and not str(record["url"]).startswith(("http://", "https://")):
-        found.append("url is not absolute")
-    return found
-
-
-def has_offset(value: Any) -> bool:
-    try:
-        return isinstance(value, str) and datetime.fromisoformat(value).utcoffset() is not None
-    except ValueError:
-        return False
 
 
 class StoreBoundPipeline:
@@ -74,7 +50,7 @@ class StoreBoundPipeline:
 
 
 class ValidatePipeline(StoreBoundPipeline):
-    """Checks the required keys and types; an invalid item goes to the rejects file."""
+    """Checks the item against its JSON Schema, as ``scrapy validate`` does; an invalid one goes to the rejects."""
 
     def process_item(self, item: Any) -> Any:
         record = as_record(item)

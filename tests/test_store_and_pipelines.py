@@ -9,6 +9,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 from site_fixtures import expected_items, read_store
 
+from kabarbaik_spider.dumps import read_dump
 from kabarbaik_spider.items import Article
 from kabarbaik_spider.pipelines import DedupePipeline, StorePipeline, ValidatePipeline
 from kabarbaik_spider.spiders.kabarbaik import KabarbaikSpider
@@ -100,3 +101,29 @@ def test_each_required_key_is_required(tmp_path, key) -> None:
     store = JsonlStore(tmp_path / "articles.jsonl")
     url = None if key == "url" else ITEMS[2]["url"]
     assert run_items(store, [dict(ITEMS[2], **{key: None})])[1] == [f"Rejected {url}: missing {key}"]
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"views": -5}, "views is -5, less than 0"),
+        ({"post_id": 0}, "post_id is 0, less than 1"),
+        ({"image_url": "/wp-content/x.jpg"}, "image_url is not an absolute http(s) URL"),
+        ({"published_at": "2025-05-15T11:56+07:00"}, "published_at is not ISO 8601 with an offset"),
+        ({"modified_at": "2025-05-15 11:56:00"}, "modified_at is not ISO 8601 with an offset"),
+        ({"post_id": True}, "post_id is not an integer"),
+    ],
+    ids=lambda value: next(iter(value)) if isinstance(value, dict) else None,
+)
+def test_the_pipeline_rejects_what_scrapy_validate_rejects(tmp_path, change, reason) -> None:
+    """One definition of a valid article: the store never holds a line its own validator rejects."""
+    store = JsonlStore(tmp_path / "articles.jsonl")
+    record = dict(ITEMS[2], **change)
+    assert run_items(store, [record]) == (0, [f"Rejected {record['url']}: {reason}"])
+    store.close()
+    [reject] = read_store(store.rejects_path)
+    assert reject["reason"] == reason and reject["record"] == record
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert read_dump(dump).bad, "scrapy validate rejects it too"
+    assert not read_dump(tmp_path / "articles.jsonl").bad and read_store(store.path) == []
