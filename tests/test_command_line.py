@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 
 import pytest
-from site_fixtures import SITE, crawl, run_scrapy
+from site_fixtures import SITE, at_origin, crawl, expected_items, run_scrapy
 
+from kabarbaik_spider.demo import PROJECT_ROOT
 from kabarbaik_spider.exit_status import EXIT_USAGE
 from kabarbaik_spider.offline_site import OfflineSite
 from kabarbaik_spider.store import StoreLock
@@ -89,3 +93,43 @@ def test_other_scrapy_commands_neither_lock_nor_write_the_store(tmp_path) -> Non
     assert parsed.returncode == 0, parsed.stderr[-3000:]
     assert "'post_id': 117018" in parsed.stdout
     assert sorted(os.listdir(tmp_path)) == ["articles.jsonl"] and store.read_bytes() == b""
+
+
+def test_scrapy_parse_reads_a_listing_page_without_a_store(tmp_path) -> None:
+    with OfflineSite(SITE) as site:
+        parsed = run_scrapy(
+            "parse", "--spider", "kabarbaik", "-c", "parse_channel_page", "-s", f"KABARBAIK_OUTPUT={tmp_path / 's'}",
+            "-a", f"start_url={site.origin}/", site.origin + "/",
+        )  # fmt: skip
+    assert parsed.returncode == 0, parsed.stderr[-3000:]
+    assert "Traceback" not in parsed.stderr and "ERROR" not in parsed.stderr, parsed.stderr[-3000:]
+    assert parsed.stdout.count(f"<GET {site.origin}/") == 11  # ten cards and the next page
+    assert f"<GET {site.origin}/page/2/>" in parsed.stdout and not os.listdir(tmp_path)
+
+
+SCRIPT = """
+import sys
+from scrapy.crawler import CrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+settings = get_project_settings()
+settings.set("FEEDS", {sys.argv[2]: {"format": "jsonlines"}})
+settings.set("AUTOTHROTTLE_ENABLED", False)
+settings.set("DOWNLOAD_DELAY", 0)
+process = CrawlerProcess(settings)
+process.crawl("kabarbaik", start_url=sys.argv[1])
+process.start()
+"""
+
+
+def test_a_crawler_process_script_crawls_the_site_without_the_store(tmp_path) -> None:
+    """A script of a user's own: no store, so every post is new and nothing of the store is touched."""
+    feed = tmp_path / "items.jsonl"
+    with OfflineSite(SITE) as site:
+        result = subprocess.run(
+            [sys.executable, "-c", SCRIPT, site.origin + "/", str(feed)],
+            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=False,
+        )  # fmt: skip
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    items = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+    assert sorted(item["url"] for item in items) == sorted(at_origin(e, site.origin)["url"] for e in expected_items())

@@ -141,10 +141,11 @@ class KabarbaikSpider(scrapy.Spider):
         """At the end of a finished run, what got neither a callback nor an errback vanished: a named failure.
 
         Scrapy calls this before any extension hears ``spider_closed``, so the
-        run report sees the ledger closed.
+        run report sees the ledger closed. Without a store there is no run to
+        judge, and ``scrapy parse`` leaves every request it shows unanswered.
         """
-        if reason != "finished" or "walk" not in vars(self):
-            return
+        if reason != "finished" or "walk" not in vars(self) or self.store is None:
+            return  # without a store nobody judges the run (`scrapy parse` follows nothing it is shown)
         for key, kind in list(self.walk.asked.items()):
             self.fail(kind, key, self.walk.vanished.get(key, "no answer: the request vanished (filtered by Scrapy)"))
 
