@@ -152,3 +152,23 @@ def test_teaser_cards_whose_text_is_inside_a_link_are_not_the_article() -> None:
     )
     html = page('<div class="story"><h1>Judul</h1>' + "".join(f"<p>{p}</p>" for p in text) + f"</div><ul>{cards}</ul>")
     assert body_of(html) == "\n\n".join(text)
+
+
+def test_an_article_inside_elements_a_page_builder_names_widgets_is_still_read() -> None:
+    text = paragraphs(3)
+    html = page(
+        '<div class="builder"><div class="builder-widget builder-widget-title"><h1>Judul</h1></div>'
+        '<div class="builder-widget builder-widget-post-content"><div class="widget-container">'
+        + "".join(f"<p>{p}</p>" for p in text)
+        + '</div></div><div class="widget-comments"><p>Komentar pembaca yang panjang sekali: '
+        + LONG
+        + "</p></div></div>"
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_names_read_as_layout_only_when_they_hid_every_paragraph() -> None:
+    text = paragraphs(3)
+    sidebar = f'<div class="sidebar"><p>Berita populer lainnya di sisi halaman: {LONG}</p></div>'
+    html = page(f"<main><h1>Judul</h1>{''.join(f'<p>{p}</p>' for p in text)}{sidebar}</main>")
+    assert body_of(html) == "\n\n".join(text)
