@@ -172,3 +172,14 @@ def test_names_read_as_layout_only_when_they_hid_every_paragraph() -> None:
     sidebar = f'<div class="sidebar"><p>Berita populer lainnya di sisi halaman: {LONG}</p></div>'
     html = page(f"<main><h1>Judul</h1>{''.join(f'<p>{p}</p>' for p in text)}{sidebar}</main>")
     assert body_of(html) == "\n\n".join(text)
+
+
+def test_text_in_spans_inside_a_div_counts_once() -> None:
+    """A ``<div><span><span>…`` paragraph is one block, not one per level: read once, weighed once."""
+    text = paragraphs(3)
+    html = page(
+        '<div class="story"><h1>Judul</h1>'
+        + "".join(f"<div><span><span>{p}</span></span></div>" for p in text)
+        + "</div>"
+    )  # fmt: skip
+    assert body_of(html) == "\n\n".join(text)

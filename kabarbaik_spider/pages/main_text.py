@@ -195,6 +195,7 @@ class MainText:
             text = element.text
             total[element] = len(text.strip()) if text else 0
             whole = tag == "p" or tag in HEADINGS
+            own_block = False
             if not in_block and (whole or tag in OWN_TEXT_BLOCKS):
                 found = block_text(element, tag, whole)
                 if found is not None:  # a block inside a link (a teaser card) is link text, all of it
@@ -202,10 +203,14 @@ class MainText:
                     if whole:  # a paragraph's inside is read: its length is its text's
                         total[element] = len(found[0])
                         continue
+                    own_block = True
             in_block = in_block or whole
             in_link = in_link or tag == "a"
             for child in reversed(element):
-                push((child, element, in_block, in_link))
+                # A block's own text took in its inline children (``<div><span>…</span></div>``): a
+                # ``<span>`` among them is not a block again, or the text would count twice.
+                child_tag = child.tag
+                push((child, element, in_block or (own_block and child_tag in INLINE_TAGS), in_link))
         return walk
 
     def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
