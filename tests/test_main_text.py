@@ -183,3 +183,24 @@ def test_text_in_spans_inside_a_div_counts_once() -> None:
         + "</div>"
     )  # fmt: skip
     assert body_of(html) == "\n\n".join(text)
+
+
+def test_a_table_of_data_in_the_article_is_read_row_by_row() -> None:
+    text = paragraphs(2)
+    rows = "".join(f"<tr><td>Kecamatan {n}</td><td>{n * 120} jiwa</td><td>{n}%</td></tr>" for n in range(1, 4))
+    html = page(
+        f"<article><h1>Judul</h1><p>{text[0]}</p><table><tr><th>Wilayah</th><th>Penduduk</th><th>Naik</th></tr>"
+        f"{rows}</table><p>{text[1]}</p></article>"
+    )
+    lines = ["Wilayah Penduduk Naik", "Kecamatan 1 120 jiwa 1%", "Kecamatan 2 240 jiwa 2%", "Kecamatan 3 360 jiwa 3%"]
+    assert body_of(html) == "\n\n".join([text[0], *lines, text[1]])
+
+
+def test_a_layout_table_is_not_a_row_of_text() -> None:
+    text = paragraphs(3)
+    html = page(
+        "<table><tr><td><h1>Judul</h1>"
+        + "".join(f"<p>{p}</p>" for p in text)
+        + "</td><td><p>Iklan.</p></td></tr></table>"
+    )
+    assert body_of(html) == "\n\n".join(text)

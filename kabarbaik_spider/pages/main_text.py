@@ -9,7 +9,9 @@ How the block is found, in the order it happens:
    ``<section>``, ``<span>``, ``<li>``, ``<blockquote>``, ``<td>`` or ``<dd>``
    whose own text (its text and its inline children's, not its block
    children's) is a paragraph's worth: some themes write paragraphs as
-   ``<div>`` s, or as text between ``<br>`` s.
+   ``<div>`` s, or as text between ``<br>`` s. A table row of plain cells
+   is one too (a line of data); a layout table's row, which holds
+   paragraphs, is not.
 2. **Noise.** Blocks under ``<nav>``, ``<aside>``, ``<footer>``, ``<header>``,
    ``<figure>``, forms, scripts, and under elements whose class or id names
    boilerplate (related, share, comment, newsletter, sidebar, consent …) are
@@ -64,6 +66,7 @@ HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 OWN_TEXT_BLOCKS = frozenset({"div", "section", "span", "li", "blockquote", "td", "dd"})
 LIST_BLOCKS = frozenset({"li", "blockquote", "dd"})  # a block even when short, unless it holds other blocks
 
+ROW_BLOCKS = ("p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article")
 MIN_DIV_TEXT = 80  # a <div>'s own text this long is a paragraph written without <p>
 MIN_GOOD = 25  # shorter blocks are labels, datelines, buttons
 LONG_ENOUGH = 150  # a block this long is the article's even without a sibling block
@@ -194,7 +197,7 @@ class MainText:
                 continue
             text = element.text
             total[element] = len(text.strip()) if text else 0
-            whole = tag == "p" or tag in HEADINGS
+            whole = tag == "p" or tag in HEADINGS or (tag == "tr" and is_data_row(element))
             own_block = False
             if not in_block and (whole or tag in OWN_TEXT_BLOCKS):
                 found = block_text(element, tag, whole)
@@ -301,6 +304,11 @@ def has_own_text(element: etree._Element) -> bool:
         if tag.__class__ is str and tag not in INLINE_TAGS and tag not in HIDDEN_TEXT_TAGS:
             inline_only = False
     return inline_only and len(element) > 0
+
+
+def is_data_row(row: etree._Element) -> bool:
+    """A table row of plain cells (data: a line of its text), not a layout row that holds paragraphs."""
+    return next(row.iterdescendants(*ROW_BLOCKS), None) is None
 
 
 def holds_blocks(element: etree._Element) -> bool:
