@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from lxml import html as lxml_html
 
 from kabarbaik_spider.pages.article import ArticleParser
@@ -202,5 +204,27 @@ def test_a_layout_table_is_not_a_row_of_text() -> None:
         "<table><tr><td><h1>Judul</h1>"
         + "".join(f"<p>{p}</p>" for p in text)
         + "</td><td><p>Iklan.</p></td></tr></table>"
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_a_page_whose_scripts_write_the_text_has_json_ld_s_article_body() -> None:
+    text = paragraphs(2)
+    record = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Judul",
+              "articleBody": f"{text[0]}\n{text[1]} &amp; lagi\nBaca Juga: berita lain"}  # fmt: skip
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(record)}</script></head>'
+        '<body><h1>Judul</h1><div id="app"></div></body></html>'
+    )
+    parser = ArticleParser(html, URL)
+    assert parser.field("body") == f"{text[0]}\n\n{text[1]} & lagi" and parser.sources["body"] == "jsonld"
+
+
+def test_json_ld_s_article_body_waits_behind_the_text_on_the_page() -> None:
+    text = paragraphs(3)
+    record = {"@type": "NewsArticle", "headline": "Judul", "articleBody": "<p>Potongan pendek.</p>"}
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(record)}</script></head>'
+        "<body><article><h1>Judul</h1>" + "".join(f"<p>{p}</p>" for p in text) + "</article></body></html>"
     )
     assert body_of(html) == "\n\n".join(text)

@@ -109,6 +109,7 @@ NOT_BODY = re.compile(
     r"|(?:Penulis|Reporter|Editor)\s*:)",
     re.IGNORECASE,
 )
+MARKUP_IN_TEXT = re.compile(r"<(?:p|div|br|h[2-6]|ul|li)\b", re.IGNORECASE)  # an articleBody written as HTML
 MAX_VIEWS_DIGITS = 15
 MAX_TIMES_READ = 10  # <time> elements read for the page's UTC offset
 TITLE_SEPARATORS = "-–—|·•:»/｜"  # between a headline and the site's name
@@ -437,7 +438,24 @@ class ArticleParser(FieldReader):
         return (
             Source(THEME, lambda: self.body_from(self.theme_paragraphs)),
             Source(STRUCTURE, lambda: self.body_from(self.main_text_paragraphs)),
+            Source(JSONLD, self.json_ld_body),
         )
+
+    def json_ld_body(self) -> str | None:
+        """JSON-LD's ``articleBody``, for a page whose text its scripts write: the markup then holds none.
+
+        Last, because it is often cut short or the teaser only; plain text (a line a paragraph) or HTML.
+        """
+        value = self.ld.get("articleBody")
+        if not isinstance(value, str) or not value.strip():
+            return None
+        if MARKUP_IN_TEXT.search(value):
+            blocks = content_paragraphs(page_selector(f"<html><body><div>{value}</div></body></html>"))
+        else:
+            blocks = article_paragraphs(
+                [text for line in html.unescape(value).splitlines() if (text := clean_text(line))]
+            )
+        return "\n\n".join(blocks) or None
 
     def body_from(self, paragraphs: Callable[[Selector], list[str]]) -> str | None:
         """The paragraphs of every page, first to last; when the first page has none, none at all."""
