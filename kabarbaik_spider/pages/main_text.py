@@ -212,8 +212,7 @@ class MainText:
             for child in reversed(element):
                 # A block's own text took in its inline children (``<div><span>…</span></div>``): a
                 # ``<span>`` among them is not a block again, or the text would count twice.
-                child_tag = child.tag
-                push((child, element, in_block or (own_block and child_tag in INLINE_TAGS), in_link))
+                push((child, element, in_block or (own_block and child.tag in INLINE_TAGS), in_link))
         return walk
 
     def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
