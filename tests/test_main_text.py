@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from lxml import html as lxml_html
 
 from kabarbaik_spider.pages.article import ArticleParser
@@ -151,4 +153,78 @@ def test_teaser_cards_whose_text_is_inside_a_link_are_not_the_article() -> None:
         f'<li><a href="/lain-{n}/"><h3>Berita lain {n}</h3><p>{LONG} Ringkasan {n}.</p></a></li>' for n in range(6)
     )
     html = page('<div class="story"><h1>Judul</h1>' + "".join(f"<p>{p}</p>" for p in text) + f"</div><ul>{cards}</ul>")
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_an_article_inside_elements_a_page_builder_names_widgets_is_still_read() -> None:
+    text = paragraphs(3)
+    html = page(
+        '<div class="builder"><div class="builder-widget builder-widget-title"><h1>Judul</h1></div>'
+        '<div class="builder-widget builder-widget-post-content"><div class="widget-container">'
+        + "".join(f"<p>{p}</p>" for p in text)
+        + '</div></div><div class="widget-comments"><p>Komentar pembaca yang panjang sekali: '
+        + LONG
+        + "</p></div></div>"
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_names_read_as_layout_only_when_they_hid_every_paragraph() -> None:
+    text = paragraphs(3)
+    sidebar = f'<div class="sidebar"><p>Berita populer lainnya di sisi halaman: {LONG}</p></div>'
+    html = page(f"<main><h1>Judul</h1>{''.join(f'<p>{p}</p>' for p in text)}{sidebar}</main>")
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_text_in_spans_inside_a_div_counts_once() -> None:
+    """A ``<div><span><span>…`` paragraph is one block, not one per level: read once, weighed once."""
+    text = paragraphs(3)
+    html = page(
+        '<div class="story"><h1>Judul</h1>'
+        + "".join(f"<div><span><span>{p}</span></span></div>" for p in text)
+        + "</div>"
+    )  # fmt: skip
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_a_table_of_data_in_the_article_is_read_row_by_row() -> None:
+    text = paragraphs(2)
+    rows = "".join(f"<tr><td>Kecamatan {n}</td><td>{n * 120} jiwa</td><td>{n}%</td></tr>" for n in range(1, 4))
+    html = page(
+        f"<article><h1>Judul</h1><p>{text[0]}</p><table><tr><th>Wilayah</th><th>Penduduk</th><th>Naik</th></tr>"
+        f"{rows}</table><p>{text[1]}</p></article>"
+    )
+    lines = ["Wilayah Penduduk Naik", "Kecamatan 1 120 jiwa 1%", "Kecamatan 2 240 jiwa 2%", "Kecamatan 3 360 jiwa 3%"]
+    assert body_of(html) == "\n\n".join([text[0], *lines, text[1]])
+
+
+def test_a_layout_table_is_not_a_row_of_text() -> None:
+    text = paragraphs(3)
+    html = page(
+        "<table><tr><td><h1>Judul</h1>"
+        + "".join(f"<p>{p}</p>" for p in text)
+        + "</td><td><p>Iklan.</p></td></tr></table>"
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_a_page_whose_scripts_write_the_text_has_json_ld_s_article_body() -> None:
+    text = paragraphs(2)
+    record = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Judul",
+              "articleBody": f"{text[0]}\n{text[1]} &amp; lagi\nBaca Juga: berita lain"}  # fmt: skip
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(record)}</script></head>'
+        '<body><h1>Judul</h1><div id="app"></div></body></html>'
+    )
+    parser = ArticleParser(html, URL)
+    assert parser.field("body") == f"{text[0]}\n\n{text[1]} & lagi" and parser.sources["body"] == "jsonld"
+
+
+def test_json_ld_s_article_body_waits_behind_the_text_on_the_page() -> None:
+    text = paragraphs(3)
+    record = {"@type": "NewsArticle", "headline": "Judul", "articleBody": "<p>Potongan pendek.</p>"}
+    html = (
+        f'<html><head><script type="application/ld+json">{json.dumps(record)}</script></head>'
+        "<body><article><h1>Judul</h1>" + "".join(f"<p>{p}</p>" for p in text) + "</article></body></html>"
+    )
     assert body_of(html) == "\n\n".join(text)

@@ -109,6 +109,9 @@ NOT_BODY = re.compile(
     r"|(?:Penulis|Reporter|Editor)\s*:)",
     re.IGNORECASE,
 )
+MARKUP_IN_TEXT = re.compile(r"<(?:p|div|br|h[2-6]|ul|li)\b", re.IGNORECASE)  # an articleBody written as HTML
+# Between the names of a byline that credits several (in the languages of the pages read so far).
+NAMES_JOINED = re.compile(r"\s+(?:and|und|dan|serta|og|och|en|et|y|e|i)\s+|\s*[;&]\s*|\s+/\s+")
 MAX_VIEWS_DIGITS = 15
 MAX_TIMES_READ = 10  # <time> elements read for the page's UTC offset
 TITLE_SEPARATORS = "-–—|·•:»/｜"  # between a headline and the site's name
@@ -153,6 +156,25 @@ def without_name(title: str, name: str) -> str:
 def without_prefix(byline: str | None) -> str | None:
     """A byline without its ``By``, ``Oleh`` or ``View all posts by``."""
     return clean_text(BYLINE_PREFIX.sub("", byline or ""))
+
+
+def first_credited(byline: str | None) -> str | None:
+    """The first name of a byline that credits several: cut at ``and``/``und``/``dan``/…, ``;``, ``&``, `` / ``,
+    and at a comma followed by a name (``Ana Lima, Budi``), not by a degree or a place (``Siti, S.Pd.``,
+    ``AFP, MANILA``)."""
+    if not byline:
+        return byline
+    first = NAMES_JOINED.split(byline, maxsplit=1)[0]
+    head, comma, rest = first.partition(",")
+    if comma and head.strip() and is_name_start(rest.strip()):
+        first = head
+    return first.strip() or byline
+
+
+def is_name_start(text: str) -> bool:
+    """``Budi Santoso``, ``Sweidah``: capital then small letters, and no abbreviation's dot in the first word."""
+    word = text.split(maxsplit=1)[0] if text else ""
+    return len(word) > 1 and word[0].isupper() and word[1].islower() and "." not in word
 
 
 def views_in(text: str | None) -> int | None:
@@ -344,7 +366,11 @@ class ArticleParser(FieldReader):
 
     @staticmethod
     def person(name: str | None) -> str | None:
-        """``name`` when it can be a byline (a person's or an agency's): not a number, a link or a paragraph."""
+        """``name`` when it can be a byline (a person's or an agency's): not a number, a link or a paragraph.
+
+        A byline of several is its first name (``A and B``, ``A und B, C``, ``A;B``): ``author`` is one name.
+        """
+        name = first_credited(name)
         if not name or len(name) > MAX_NAME_LENGTH or not any(ch.isalpha() for ch in name) or "://" in name:
             return None
         return name
@@ -437,7 +463,24 @@ class ArticleParser(FieldReader):
         return (
             Source(THEME, lambda: self.body_from(self.theme_paragraphs)),
             Source(STRUCTURE, lambda: self.body_from(self.main_text_paragraphs)),
+            Source(JSONLD, self.json_ld_body),
         )
+
+    def json_ld_body(self) -> str | None:
+        """JSON-LD's ``articleBody``, for a page whose text its scripts write: the markup then holds none.
+
+        Last, because it is often cut short or the teaser only; plain text (a line a paragraph) or HTML.
+        """
+        value = self.ld.get("articleBody")
+        if not isinstance(value, str) or not value.strip():
+            return None
+        if MARKUP_IN_TEXT.search(value):
+            blocks = content_paragraphs(page_selector(f"<html><body><div>{value}</div></body></html>"))
+        else:
+            blocks = article_paragraphs(
+                [text for line in html.unescape(value).splitlines() if (text := clean_text(line))]
+            )
+        return "\n\n".join(blocks) or None
 
     def body_from(self, paragraphs: Callable[[Selector], list[str]]) -> str | None:
         """The paragraphs of every page, first to last; when the first page has none, none at all."""

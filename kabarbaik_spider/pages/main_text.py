@@ -9,14 +9,20 @@ How the block is found, in the order it happens:
    ``<section>``, ``<span>``, ``<li>``, ``<blockquote>``, ``<td>`` or ``<dd>``
    whose own text (its text and its inline children's, not its block
    children's) is a paragraph's worth: some themes write paragraphs as
-   ``<div>`` s, or as text between ``<br>`` s.
+   ``<div>`` s, or as text between ``<br>`` s. A table row of plain cells
+   is one too (a line of data); a layout table's row, which holds
+   paragraphs, is not.
 2. **Noise.** Blocks under ``<nav>``, ``<aside>``, ``<footer>``, ``<header>``,
    ``<figure>``, forms, scripts, and under elements whose class or id names
    boilerplate (related, share, comment, newsletter, sidebar, consent …) are
    left out. A class name is read per token, and for BEM names
    (``sidebar-grid__content``) by its last part, so a layout grid named after
    its sidebar does not hide the article it holds; an element that holds the
-   page's ``<h1>`` is never noise.
+   page's ``<h1>`` is never noise. When these names hid every good block (page
+   builders name every block a ``widget``, layouts their main column after
+   the sidebar beside it), the page is read again with only consent and
+   comment names as noise: the names were layout, and an empty body is the
+   worst answer.
 3. **Good text.** A block of 25 characters or more, less than 30% of it link
    text, counts as the article's when it is long (150 characters or more) or
    has a sibling such block: a teaser's one-line summary is neither.
@@ -60,9 +66,11 @@ HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 OWN_TEXT_BLOCKS = frozenset({"div", "section", "span", "li", "blockquote", "td", "dd"})
 LIST_BLOCKS = frozenset({"li", "blockquote", "dd"})  # a block even when short, unless it holds other blocks
 
+ROW_BLOCKS = ("p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article")
 MIN_DIV_TEXT = 80  # a <div>'s own text this long is a paragraph written without <p>
 MIN_GOOD = 25  # shorter blocks are labels, datelines, buttons
 LONG_ENOUGH = 150  # a block this long is the article's even without a sibling block
+NEVER_ARTICLE_WORDS = re.compile(rf"{CONSENT_WORDS.pattern}|comment|disqus")
 MAX_LINK_SHARE = 0.3  # more link text than this: a list of links, not prose
 MAX_LINK_SHARE_KEPT = 0.8  # inside the chosen block, only a block of (almost) nothing but links is left out
 OTHER_TEXT_WEIGHT = 0.3  # how much an element's other text counts against its good text
@@ -127,6 +135,12 @@ def names_boilerplate(names: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=1024)
+def names_never_article(names: str) -> bool:
+    """Names that hide an element even when the names of boilerplate are not trusted: consent and comments."""
+    return bool(NEVER_ARTICLE_WORDS.search(names.lower()))
+
+
 class MainText:
     """The article's text blocks on one page (see the module's docstring for how they are found).
 
@@ -141,6 +155,7 @@ class MainText:
         self.body = body if body is not None else root
         self.headline = next(self.body.iter("h1"), None)
         self.holds_headline = set(self.headline.iterancestors()) if self.headline is not None else set()
+        self.trust_names = True  # False: class and id names hide only consent dialogs and comments
 
     def is_noise(self, element: etree._Element) -> bool:
         tag = element.tag
@@ -156,6 +171,8 @@ class MainText:
             return True
         if ident:
             names = f"{names} {ident}" if names else ident
+        if not self.trust_names:
+            return names_never_article(names)
         return names_boilerplate(names)
 
     def walk(self, top: etree._Element) -> Walk:
@@ -180,7 +197,8 @@ class MainText:
                 continue
             text = element.text
             total[element] = len(text.strip()) if text else 0
-            whole = tag == "p" or tag in HEADINGS
+            whole = tag == "p" or tag in HEADINGS or (tag == "tr" and is_data_row(element))
+            own_block = False
             if not in_block and (whole or tag in OWN_TEXT_BLOCKS):
                 found = block_text(element, tag, whole)
                 if found is not None:  # a block inside a link (a teaser card) is link text, all of it
@@ -188,10 +206,13 @@ class MainText:
                     if whole:  # a paragraph's inside is read: its length is its text's
                         total[element] = len(found[0])
                         continue
+                    own_block = True
             in_block = in_block or whole
             in_link = in_link or tag == "a"
             for child in reversed(element):
-                push((child, element, in_block, in_link))
+                # A block's own text took in its inline children (``<div><span>…</span></div>``): a
+                # ``<span>`` among them is not a block again, or the text would count twice.
+                push((child, element, in_block or (own_block and child.tag in INLINE_TAGS), in_link))
         return walk
 
     def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
@@ -206,7 +227,19 @@ class MainText:
         ]  # fmt: skip
 
     def paragraphs(self) -> list[str]:
-        """The text blocks of the element that holds the article's text, in page order."""
+        """The text blocks of the element that holds the article's text, in page order.
+
+        When the names of boilerplate hid every good block, they are read again as layout: page builders
+        name every block a ``widget`` and layouts their column a ``sidebar``, and an empty body is worse.
+        """
+        found = self.choose()
+        if found is None:
+            self.trust_names = False
+            found = self.choose()
+        return self.blocks_in(*found) if found is not None else []
+
+    def choose(self) -> tuple[etree._Element, Walk] | None:
+        """The element that holds the article's text, and the walk that found it; None when there is none."""
         walk = self.walk(self.body)
         good = dict.fromkeys(walk.order, 0)
         siblings: dict[etree._Element | None, int] = {}
@@ -233,8 +266,8 @@ class MainText:
         inside = [element for element in scope.iter() if element in total]
         best = max(inside, key=lambda e: good[e] - OTHER_TEXT_WEIGHT * (total[e] - good[e]), default=None)
         if best is None or not good[best]:
-            return []
-        return self.blocks_in(best, walk)
+            return None
+        return best, walk
 
 
 class Walk:
@@ -270,6 +303,11 @@ def has_own_text(element: etree._Element) -> bool:
         if tag.__class__ is str and tag not in INLINE_TAGS and tag not in HIDDEN_TEXT_TAGS:
             inline_only = False
     return inline_only and len(element) > 0
+
+
+def is_data_row(row: etree._Element) -> bool:
+    """A table row of plain cells (data: a line of its text), not a layout row that holds paragraphs."""
+    return next(row.iterdescendants(*ROW_BLOCKS), None) is None
 
 
 def holds_blocks(element: etree._Element) -> bool:
