@@ -64,6 +64,9 @@ KABARBAIK_RETRY_RUNS = 3
 KABARBAIK_LISTING_PAGES_MIN = 100
 # Posts per REST API request in `-a via=api` runs (WordPress gives 100 at most).
 KABARBAIK_API_PAGE_SIZE = 100
+# An HTML run builds each new item from WordPress's record of its post, asked this many posts a request
+# (1 to 100): the items of a batch are stored when its records arrive; fewer stores sooner, at more requests.
+KABARBAIK_RECORDS_BATCH = 100
 
 # Unsafe defaults for an unattended crawler: no consoles, no local files.
 REMOTE_CONTROL_ENABLED = False
@@ -73,7 +76,6 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None}
 EXTENSIONS = {
     "kabarbaik_spider.crawl_store.StoreExtension": 0,
     "kabarbaik_spider.run_report.RunReport": 10,
-    "kabarbaik_spider.crosscheck.CrossCheck": 20,
 }
 # Scrapy starts this many tasks for every callback's output, items or not; ours yield one item or a
 # page's requests, and our pipelines do not wait on anything, so one is enough (100 cost ~0.5 ms a page).

@@ -37,6 +37,7 @@ import mmap
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -402,6 +403,22 @@ class JsonlStore:
         self._rejects.append({"url": url, "reason": reason, "rejected_at": now_iso(), "record": record})
         if url:
             self.rejected.add(url)
+
+    def keep_side_by_side(self, pages: tuple[tuple[str, str], ...], record: dict[str, Any], item: Any) -> Path:
+        """A page whose parser disagrees with WordPress's record, kept as a fixture beside the store.
+
+        ``<store>.disagreements/<slug>/``: the pages as inputs, the stored
+        item (WordPress's values) as the expected output, the record beside
+        them: ``scrapy fixture check --dir <store>.disagreements`` shows what the parser reads wrong.
+        """
+        from kabarbaik_spider.fixtures import Page, save, write_json  # the parser, only when a page disagrees
+
+        root = sidecar(self.path, "disagreements")
+        root.mkdir(parents=True, exist_ok=True)
+        fixture = save([Page(html, url) for html, url in pages], root=root, force=True, source="WordPress's record")
+        write_json(fixture.folder / "output.json", asdict(item) if is_dataclass(item) else item)
+        write_json(fixture.folder / "record.json", record)
+        return fixture.folder
 
     def mark_gone(self, url: str, status: int) -> None:
         if url not in self.gone:

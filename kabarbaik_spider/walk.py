@@ -14,7 +14,44 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
-ARTICLE = "article"  # the ledger's kind for an article page; every other kind is a page of the channel
+ARTICLE = "article"  # the ledger's kind for an article page
+RECORDS = "records"  # the ledger's kind for a request of WordPress's records; every other kind is a channel page
+Pages = tuple[tuple[str, str], ...]  # (html, url) of every page of one article
+SAMPLES = 100  # disagreements kept for the run's line, at most
+
+
+@dataclass
+class RecordCheck:
+    """What WordPress's records of this walk's new posts said, beside their pages."""
+
+    requests: int = 0
+    checked: int = 0  # posts whose record arrived and was used
+    skipped: str | None = None  # why the records could not be read (the API closed), once
+    disagreements: list[dict[str, Any]] = field(default_factory=list)  # {"url", "key", "page", "api"}, the first ones
+    by_key: dict[str, int] = field(default_factory=dict)  # key → posts on which the page parser disagrees
+    mismatched: list[str] = field(default_factory=list)  # posts whose record names another URL: stored from the page
+    fixtures: list[str] = field(default_factory=list)  # folders where a page and its record were kept, side by side
+    kept: set[str] = field(default_factory=set)  # keys a fixture was kept for in this run (one each)
+    # Parsed articles waiting for their records, kept here so that a JOBDIR pause loses none of them.
+    waiting: dict[int, tuple[str, Pages]] = field(default_factory=dict)  # post id → (ledger key, pages)
+    batches: dict[str, dict[int, tuple[str, Pages]]] = field(default_factory=dict)  # records URL → its posts
+
+    def disagreed(self, url: str, key: str, page: Any, record: Any) -> None:
+        self.by_key[key] = self.by_key.get(key, 0) + 1
+        if len(self.disagreements) < SAMPLES:
+            self.disagreements.append({"url": url, "key": key, "page": page, "api": record})
+
+    def report(self) -> dict[str, Any]:
+        """For the run's line in runs.jsonl (``crosscheck``: the key's name from when the record only checked)."""
+        return {
+            "requests": self.requests,
+            "checked": self.checked,
+            "skipped": self.skipped,
+            "page_disagrees": dict(sorted(self.by_key.items())),
+            "disagreements": self.disagreements,
+            "mismatched": self.mismatched,
+            "fixtures": self.fixtures,
+        }
 
 
 @dataclass
@@ -24,7 +61,8 @@ class Walk:
     origin: str  # scheme://host[:port] of the site walked
     channel: str  # the channel walked: listing, api or sitemap (a closed API switches the walk to listing)
     arguments: dict[str, Any] = field(default_factory=dict)  # the spider's arguments, as the run's line shows them
-    crosscheck: bool = False  # compare this walk's new items with WordPress's own record
+    crosscheck: bool = False  # build this walk's new items from WordPress's record of each post, page beside it
+    records: RecordCheck = field(default_factory=RecordCheck)
     asked: dict[str, str] = field(default_factory=dict)  # ledger key → kind (listing, api, robots, sitemap, article)
     end: str | None = None  # why the walk stopped
     complete: bool = False  # it reached the end of its channel
@@ -52,8 +90,8 @@ class Walk:
         self.failures[key] = reason
 
     def pages_outstanding(self) -> bool:
-        """A page of the channel is still asked for (not an article)."""
-        return any(kind != ARTICLE for kind in self.asked.values())
+        """A page of the channel is still asked for (not an article, nor WordPress's records)."""
+        return any(kind not in (ARTICLE, RECORDS) for kind in self.asked.values())
 
     @property
     def keys_not_read(self) -> frozenset[str]:

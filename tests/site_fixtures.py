@@ -92,7 +92,12 @@ def assert_every_article_once(store: Path, expected: list[dict], origin: str) ->
     assert len(stored) == len(expected)
 
 
-SLOW = ("-s", "DOWNLOAD_DELAY=0.25", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+# Slow enough for a test to act in the middle of a crawl, with WordPress's records asked two posts a request
+# so that items reach the store as the crawl goes (a batch of 100 would hold the model's 26 to the end).
+SLOW = (
+    "-s", "DOWNLOAD_DELAY=0.25", "-s", "RANDOMIZE_DOWNLOAD_DELAY=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+    "-s", "KABARBAIK_RECORDS_BATCH=2",
+)  # fmt: skip
 
 
 def start_crawl(site: OfflineSite, store: Path, *extra: str) -> subprocess.Popen[str]:

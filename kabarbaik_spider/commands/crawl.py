@@ -74,12 +74,14 @@ def check_settings(settings: BaseSettings) -> None:
         ("KABARBAIK_RETRY_RUNS", int, 1),
         ("KABARBAIK_LISTING_PAGES_MIN", int, 1),
         ("KABARBAIK_API_PAGE_SIZE", int, 1),
+        ("KABARBAIK_RECORDS_BATCH", int, 1),
         ("RETRY_AFTER_MAX", float, 0),
         ("RETRY_429_WAIT", float, 0),
     ):
         check_number(settings, name, kind, least)
-    if settings.getint("KABARBAIK_API_PAGE_SIZE") > 100:
-        raise BadInputError("bad setting -s KABARBAIK_API_PAGE_SIZE: WordPress gives 100 posts a request at most")
+    for name in ("KABARBAIK_API_PAGE_SIZE", "KABARBAIK_RECORDS_BATCH"):
+        if settings.getint(name) > 100:
+            raise BadInputError(f"bad setting -s {name}: WordPress gives 100 posts a request at most")
     coverage = settings.get("KABARBAIK_COVERAGE_MIN")
     expected = "expected a JSON object of item key → least share from 0 to 1, e.g. '{\"editor\": 0.3}'"
     try:

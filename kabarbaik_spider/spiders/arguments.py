@@ -21,7 +21,7 @@ ARGUMENTS = {
     "since": "a day as YYYY-MM-DD, e.g. 2025-05-01",
     "full": "1 or 0 (also true/false, yes/no)",
     "via": "listing (the theme's HTML listing), api (WordPress's REST API) or sitemap (the XML sitemaps)",
-    "crosscheck": "1 or 0: compare each new item with WordPress's own record of the post (REST API)",
+    "crosscheck": "1 or 0: build each new item from WordPress's own record of the post (REST API), its page beside",
 }
 CHANNELS = ("listing", "api", "sitemap")
 SCHEDULER_ARGUMENTS = ("_job",)  # scrapyd adds its job id to every run

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -29,10 +30,11 @@ from kabarbaik_spider.crawl_store import stop_for_store_failure, store_of
 from kabarbaik_spider.items import Article
 from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.sources import FieldReader
+from kabarbaik_spider.records import Built, Held, WordPressRecords
 from kabarbaik_spider.spiders.answers import describe_failure, on_site
 from kabarbaik_spider.spiders.arguments import ARGUMENTS, read_arguments
 from kabarbaik_spider.store import StoreWriteError
-from kabarbaik_spider.walk import ARTICLE, Walk, keep_walk
+from kabarbaik_spider.walk import ARTICLE, RECORDS, Walk, keep_walk
 
 if TYPE_CHECKING:
     from typing import Self
@@ -74,6 +76,7 @@ class KabarbaikSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
 
     @cached_property
@@ -85,7 +88,8 @@ class KabarbaikSpider(scrapy.Spider):
             origin=f"{parts.scheme}://{parts.netloc}",
             channel=self.arguments["via"],
             arguments=shown,
-            crosscheck=self.arguments["crosscheck"] and self.arguments["via"] != "api",
+            # WordPress's records make the items of a crawl with a store; `scrapy parse` shows the page's own item.
+            crosscheck=self.arguments["crosscheck"] and self.arguments["via"] != "api" and self.store is not None,
         )
         if not isinstance(getattr(self, "state", None), dict):
             self.state = {}
@@ -108,6 +112,10 @@ class KabarbaikSpider(scrapy.Spider):
             listing_pages_limit=least + 2 * ceil((len(store) if store else 0) / CARDS_PER_PAGE),
             api_page_size=settings.getint("KABARBAIK_API_PAGE_SIZE"),
         )
+
+    @cached_property
+    def records(self) -> WordPressRecords:
+        return WordPressRecords(self.walk, self.settings.getint("KABARBAIK_RECORDS_BATCH"))
 
     @cached_property
     def channel(self) -> Channel:
@@ -228,6 +236,7 @@ class KabarbaikSpider(scrapy.Spider):
         """The channel cannot be walked (a closed REST API): walk ``name`` instead, without the cross-check."""
         self.logger.warning("The REST API at %s is closed (%s); walking the HTML %s instead", ask.url, why, name)
         self.walk.channel, self.walk.crosscheck = name, False
+        self.walk.records.skipped = f"the REST API is closed ({why})"
         self.channel = self.channel_named(name)
         yield from (self.page_request(first) for first in self.channel.first())
 
@@ -257,20 +266,64 @@ class KabarbaikSpider(scrapy.Spider):
             (first_html, first_url), *more = pages
             parser = ArticleParser(first_html, first_url, more)
         article = parser.article()
+        if self.records.active and isinstance(article.post_id, int):  # its post's record first: hold it
+            batch = self.records.hold(Held(response.meta.get(ASKED, response.url), pages, article, parser))
+            if batch:
+                yield self.records_request(batch)
+            return
         self.answered(response.request)
         yield self.counted(parser, article, response.url)
 
-    def counted(self, reader: FieldReader, article: Article, source: str) -> Article:
+    def counted(
+        self, reader: FieldReader, article: Article, source: str, sources: dict[str, str] | None = None
+    ) -> Article:
         """The item, after counting the source of each key, the keys below the theme and the errors met."""
         stats = self.crawler.stats
-        for key, name in reader.sources.items():
+        sources = reader.sources if sources is None else sources
+        for key, name in sources.items():
             stats.inc_value(f"kabarbaik/source/{key}/{name}")
         for key in reader.fallbacks:
-            stats.inc_value(f"kabarbaik/fallback/{key}")
+            if sources.get(key) == reader.sources.get(key):  # not when WordPress's record gave it
+                stats.inc_value(f"kabarbaik/fallback/{key}")
         for key, error in reader.errors.items():
             stats.inc_value(f"kabarbaik/parser_error/{key}")
             self.logger.warning("Reading %s of %s failed: %s", key, source, error)
         return article
+
+    # -- WordPress's records of the new posts: 100 a request -----------------
+
+    def records_request(self, url: str) -> scrapy.Request:
+        return self.ask(RECORDS, url, url, self.parse_records, self.records_failed)
+
+    def spider_idle(self, spider: scrapy.Spider) -> None:
+        """Asks for the records of the posts still held before the crawl may end."""
+        url = self.records.batch() if "records" in vars(self) else None
+        if url:
+            self.crawler.engine.crawl(self.records_request(url))
+            raise DontCloseSpider
+
+    def parse_records(self, response: Response) -> Iterator[Article]:
+        self.answered(response.request)
+        self.crawler.stats.inc_value("kabarbaik/requests/records")
+        yield from self.release(self.records.read(response.meta[ASKED], response.body))
+
+    def records_failed(self, failure: Failure) -> Iterator[Article]:
+        self.answered(failure.request)
+        self.crawler.stats.inc_value("kabarbaik/requests/records")
+        yield from self.release(self.records.failed(failure.request.meta[ASKED], describe_failure(failure)))
+
+    def release(self, built: list[Built]) -> Iterator[Article]:
+        """The held items, now built: their articles answered, a disagreeing page kept once a key as a fixture."""
+        store = self.store
+        for item in built:
+            self.walk.answered(item.held.key)
+            new = [key for key in item.differ if key not in self.walk.records.kept]
+            if new and store is not None and item.record is not None:
+                self.walk.records.kept.update(item.differ)
+                self.walk.records.fixtures.append(
+                    str(store.keep_side_by_side(item.held.pages, item.record, item.article))
+                )
+            yield self.counted(item.held.parser, item.article, item.held.pages[0][1], item.sources)
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request
