@@ -355,7 +355,7 @@ class KabarbaikSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         self.answered(response.request)
-        yield from self.sitemap_requests(list(sitemap_urls_from_robots(response.text, base_url=response.url)))
+        yield from self.sitemap_requests(list(sitemap_urls_from_robots(response.body, base_url=response.url)))
 
     def robots_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         self.answered(failure.request)
