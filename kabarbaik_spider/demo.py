@@ -12,11 +12,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kabarbaik_spider.offline_site import OfflineSite
+from kabarbaik_spider.offline_site import LOCAL_PORT, OfflineSite
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_ROOT / "data" / "demo" / "articles.jsonl"
-DEMO_PORT = 8765  # a fixed origin keeps the demo store's URLs stable from run to run
+DEMO_PORT = LOCAL_PORT  # a fixed origin keeps the demo store's URLs stable from run to run
 LOCAL_SETTINGS = ("AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0", "CONCURRENT_REQUESTS_PER_DOMAIN=8")
 
 
