@@ -55,12 +55,14 @@ def period_lines(period: str, counts: dict[str, int]) -> list[str]:
 
 
 def category_lines(per_category: dict[str, int]) -> list[str]:
-    shown = list(per_category.items())[: 2 * CATEGORY_ROWS]
+    """Up to sixteen categories in two columns; past that, the top fourteen and one line that sums the rest."""
+    many = len(per_category) > 2 * CATEGORY_ROWS
+    shown = list(per_category.items())[: 2 * (CATEGORY_ROWS - 1) if many else 2 * CATEGORY_ROWS]
     cells = [f"  {count:5d}  {fit(category, COLUMN - 9)}" for category, count in shown]
     lines = ["articles per category:", *in_columns(cells, 1 if len(cells) <= CATEGORY_ROWS else 2)]
-    if len(per_category) > len(shown):
-        rest = len(per_category) - len(shown)
-        lines.append(f"  … and {rest} more categories, {sum(list(per_category.values())[len(shown) :])} articles")
+    if many:
+        rest = list(per_category.values())[len(shown) :]
+        lines.append(f"  {sum(rest):5d}  in {len(rest)} more categories")
     return lines
 
 

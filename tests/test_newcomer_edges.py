@@ -91,8 +91,11 @@ def test_the_offline_site_on_a_taken_port_is_one_line(tmp_path) -> None:
     assert result.stdout == ""
 
 
-def synthetic_dump(path: Path, articles: int, first: datetime, days: int) -> Path:
-    """``articles`` valid articles made from the site's, published evenly over ``days`` days from ``first``."""
+def synthetic_dump(path: Path, articles: int, first: datetime, days: int, categories: int = 0) -> Path:
+    """``articles`` valid articles made from the site's, published evenly over ``days`` days from ``first``.
+
+    With ``categories``, each article is in one of that many made-up categories with long names.
+    """
     templates = expected_items()
     with path.open("w", encoding="utf-8") as out:
         for number in range(articles):
@@ -103,6 +106,8 @@ def synthetic_dump(path: Path, articles: int, first: datetime, days: int) -> Pat
                 "published_at": published.isoformat(timespec="seconds"),
                 "modified_at": None,
             }
+            if categories:
+                article["category"] = f"Kategori nomor {number % categories} dengan nama yang sangat panjang sekali"
             out.write(json.dumps(article | {"body": article["body"][:300]}, ensure_ascii=False) + "\n")
     return path
 
@@ -114,9 +119,9 @@ MONTHS_2023_TO_MID_2025 = [f"{year}-{month:02d}" for year in (2023, 2024, 2025) 
 
 @pytest.fixture(scope="module")
 def thirty_months(tmp_path_factory) -> Path:
-    """5,000 articles from 2023-01-01 to 2025-06-30: the store that made the per-day chart a smear."""
+    """5,000 articles from 2023-01-01 to 2025-06-30 in 20 categories: the store that made the per-day chart a smear."""
     folder = tmp_path_factory.mktemp("thirty-months")
-    return synthetic_dump(folder / "articles.jsonl", 5000, THIRTY_MONTHS_FROM, 911)
+    return synthetic_dump(folder / "articles.jsonl", 5000, THIRTY_MONTHS_FROM, 911, categories=20)
 
 
 def report_rows(lines: list[str], heading: str) -> dict[str, int]:
@@ -135,6 +140,9 @@ def test_the_text_report_of_thirty_months_is_one_screen_of_months(thirty_months)
     assert all(len(line) <= 80 for line in lines[1:]), max(lines[1:], key=len)
     months = report_rows(lines, "articles per month:")
     assert list(months) == MONTHS_2023_TO_MID_2025 and sum(months.values()) == 5000
+    categories = lines[lines.index("articles per category:") + 1 : lines.index("keys with a value:") - 1]
+    assert len(categories) == 8 and categories[-1] == "   1500  in 6 more categories"
+    assert categories[0].startswith("    250  Kategori nomor 0 dengan nama y…    250  Kategori nomor 7")
     last = (THIRTY_MONTHS_FROM + timedelta(days=911 * 4999 / 5000)).isoformat(timespec="seconds")
     assert lines[0] == f"{thirty_months}: 5000 articles, published 2023-01-01T08:00:00+07:00 to {last}"
 
