@@ -20,7 +20,8 @@ from typing import Any
 
 from kabarbaik_spider.dumps import ReaderOutput, read_dump_or_say, summary
 
-COLUMN = 40  # two columns fill an 80-column terminal
+SCREEN_WIDTH = 80
+COLUMN = SCREEN_WIDTH // 2  # two columns fill an 80-column terminal
 PERIOD_ROWS = 16  # more periods than this go in two columns
 CATEGORY_ROWS = 8
 KEY_COLUMNS = 3
@@ -39,9 +40,9 @@ def fit(text: str, width: int) -> str:
 
 
 def in_columns(cells: list[str], columns: int) -> list[str]:
-    """``cells`` laid out down, then across, ``columns`` side by side, each :data:`COLUMN` wide."""
-    rows = max(1, math.ceil(len(cells) / columns)) if cells else 0
-    width = COLUMN if columns <= 2 else 80 // columns
+    """``cells`` laid out down, then across, ``columns`` side by side in :data:`SCREEN_WIDTH` characters."""
+    rows = math.ceil(len(cells) / columns)
+    width = SCREEN_WIDTH // columns
     return ["".join(cells[at].ljust(width) for at in range(row, len(cells), rows)).rstrip() for row in range(rows)]
 
 
