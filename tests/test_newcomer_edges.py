@@ -62,7 +62,7 @@ def test_the_offline_site_serves_on_its_own_until_ctrl_c(tmp_path) -> None:
     try:
         first = server.stdout.readline()  # printed once the socket listens: the URL is the signal to go
         found = re.fullmatch(r"Serving the bundled copy of kabarbaik\.co at (http://127\.0\.0\.1:\d+/)\n", first)
-        assert found, first + server.stderr.read() if server.poll() is not None else first
+        assert found, first + (server.stderr.read() if server.poll() is not None else "")
         origin = found[1]
         with urllib.request.urlopen(origin, timeout=10) as home:
             page = home.read().decode()
