@@ -45,7 +45,7 @@ def rows(pairs: list[tuple[str, Any]]) -> str:
 
 def html_report(facts: dict[str, Any]) -> str:
     """The whole page for :func:`kabarbaik_spider.dumps.summary`'s facts."""
-    days, categories = facts["per_day"], facts["per_category"]
+    periods, categories = facts["per_period"], facts["per_category"]
     overview = [
         ("articles", facts["articles"]),
         ("first published", facts["first_published"]),
@@ -54,9 +54,10 @@ def html_report(facts: dict[str, Any]) -> str:
         ("duplicates", facts["duplicates"]),
     ]
     charts = ""
-    if days:
-        chart = svg_chart(list(days), list(days.values()), "Articles per day")
-        charts += f'<figure id="per-day" aria-label="articles per day">{chart}</figure>'
+    if periods:
+        per = f"articles per {facts['period']}"
+        chart = svg_chart(list(periods), list(periods.values()), per.capitalize())
+        charts += f'<figure id="per-period" aria-label="{per}">{chart}</figure>'
     if categories:
         chart = svg_chart(list(categories), list(categories.values()), "Articles per category", horizontal=True)
         charts += f'<figure id="per-category" aria-label="articles per category">{chart}</figure>'

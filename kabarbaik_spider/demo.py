@@ -7,15 +7,16 @@ nothing leaves this machine) and says where the JSON lines went and how many.
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
 
-from kabarbaik_spider.offline_site import OfflineSite
+from kabarbaik_spider.offline_site import LOCAL_PORT, OfflineSite
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_ROOT / "data" / "demo" / "articles.jsonl"
-DEMO_PORT = 8765  # a fixed origin keeps the demo store's URLs stable from run to run
+DEMO_PORT = LOCAL_PORT  # a fixed origin keeps the demo store's URLs stable from run to run
 LOCAL_SETTINGS = ("AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0", "CONCURRENT_REQUESTS_PER_DOMAIN=8")
 
 
@@ -29,9 +30,25 @@ def crawl_command(start_url: str, store: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "scrapy", "crawl", "kabarbaik", "-a", f"start_url={start_url}", *settings, *extra]
 
 
+def argument_parser() -> argparse.ArgumentParser:
+    """The demo's one optional argument; ``--help`` and unknown options are answered, never taken as a store."""
+    parser = argparse.ArgumentParser(
+        prog="python -m kabarbaik_spider.demo",
+        description="Crawl the bundled offline copy of kabarbaik.co with the real `scrapy crawl`.",
+    )
+    parser.add_argument(
+        "store",
+        nargs="?",
+        type=Path,
+        default=DEFAULT_STORE,
+        metavar="STORE",
+        help=f"the JSON lines store to append to (default: {DEFAULT_STORE.relative_to(PROJECT_ROOT)})",
+    )
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    store = Path(args[0]).resolve() if args else DEFAULT_STORE
+    store = argument_parser().parse_args(argv).store.resolve()
     before = count_lines(store)
     try:
         site = OfflineSite(port=DEMO_PORT)

@@ -7,13 +7,18 @@ answer chosen paths with faults first: an error status with headers (a 503
 with ``Retry-After``, a redirect), a body of its own (a maintenance page), the
 page cut short (with or without a matching ``Content-Length``), a reset
 connection or a slow answer. Each fault answers one request, in order.
+
+``python -m kabarbaik_spider.offline_site [--port N]`` serves the bundled copy
+and its REST API on its own until Ctrl-C (or SIGTERM), to crawl or browse by hand.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
+import signal
 import socket
 import struct
 import sys
@@ -39,6 +44,7 @@ JSON_TYPE = "application/json; charset=UTF-8"
 API_ROOT = "/wp-json/"
 POSTS_ROUTE = "/wp-json/wp/v2/posts"
 WIB = timezone(timedelta(hours=7))
+LOCAL_PORT = 8765  # a fixed origin keeps the URLs of a store crawled from the local copy stable from run to run
 
 
 class Server(ThreadingHTTPServer):
@@ -280,3 +286,50 @@ class OfflineSite:
                 """Quiet: ``site.requests`` is the log."""
 
         return Handler
+
+
+def port_number(text: str) -> int:
+    """A TCP port for ``--port``; 0 means any free one."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535 (0: any free one), not {text!r}")
+    return port
+
+
+def stop_on_sigterm(signum: int, frame: object) -> None:
+    """``kill PID`` stops the server as Ctrl-C does."""
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serves the bundled site and its REST API until interrupted; the first line printed is its URL."""
+    parser = argparse.ArgumentParser(
+        prog="python -m kabarbaik_spider.offline_site",
+        description="Serve the bundled offline copy of kabarbaik.co and its REST API on 127.0.0.1 until Ctrl-C.",
+    )
+    parser.add_argument(
+        "--port", type=port_number, default=LOCAL_PORT, help=f"the port to serve on ({LOCAL_PORT}; 0: any free one)"
+    )
+    port = parser.parse_args(argv).port
+    try:
+        site = OfflineSite(port=port)
+    except OSError as error:
+        print(f"kabarbaik: cannot serve on 127.0.0.1:{port}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # also when started with `&` from a script (ignored there)
+    with site:
+        print(f"Serving the bundled copy of kabarbaik.co at {site.origin}/", flush=True)
+        print(f"its REST API at {site.origin}{API_ROOT}; Ctrl-C stops it", flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

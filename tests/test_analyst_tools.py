@@ -95,7 +95,7 @@ def test_the_html_report_shows_its_charts_and_numbers_in_a_real_browser(dump, tm
     )  # fmt: skip
     dom = Selector(text=shown.stdout)
     assert dom.css("#overview tr:first-child td::text").getall() == ["articles", "26"]
-    per_day, per_category = dom.css("figure#per-day svg"), dom.css("figure#per-category svg")
+    per_day, per_category = dom.css("figure#per-period svg"), dom.css("figure#per-category svg")
     assert per_day and per_category, "both charts are drawn"
     assert "2025-05-03" in per_day.xpath("string()").get() and "Ekonomi" in per_category.xpath("string()").get()
     assert len(per_category.css("g[id^=patch]")) >= 8, "a bar for each of the eight categories"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -112,6 +113,25 @@ def store_problem(setting: str, error: OSError) -> str:
     return f"{where}: cannot create {error.filename or path}: {error.strerror or error}"
 
 
+def say_refusal(settings: BaseSettings, message: str) -> None:
+    """Why the crawl will not run: on stderr, and in ``LOG_FILE`` when one is set.
+
+    scrapyd gives every job ``-s LOG_FILE`` and shows only that file; a refusal
+    comes before Scrapy's logging starts, so without this line the job's log
+    would be missing and the reason only in scrapyd's own log.
+    """
+    print(f"kabarbaik: {message}", file=sys.stderr)
+    log_file = settings.get("LOG_FILE")
+    if not log_file:
+        return
+    when = time.strftime(settings.get("LOG_DATEFORMAT") or "%Y-%m-%d %H:%M:%S")
+    try:
+        with open(log_file, "a", encoding=settings.get("LOG_ENCODING") or "utf-8") as log:
+            log.write(f"{when} [kabarbaik] ERROR: {message}\n")
+    except OSError:
+        pass  # stderr has said it: a log that cannot be written is no second error
+
+
 class Command(ScrapyCrawlCommand):
     crawler: Crawler | None = None  # `scrapy crawl` runs exactly one spider
     lock: StoreLock | None = None
@@ -126,7 +146,8 @@ class Command(ScrapyCrawlCommand):
         try:
             self.check(args, opts)
         except BadInputError as bad:
-            print(f"kabarbaik: {bad}", file=sys.stderr)
+            assert self.settings is not None
+            say_refusal(self.settings, str(bad))
             raise SystemExit(EXIT_USAGE) from None
         assert self.settings is not None
         self.lock = StoreLock(Path(self.settings["KABARBAIK_OUTPUT"]))
@@ -134,10 +155,10 @@ class Command(ScrapyCrawlCommand):
             self.lock.acquire()
             os.close(os.open(self.lock.path, os.O_WRONLY | os.O_APPEND))  # writable, not just lockable
         except StoreLockedError as locked:
-            print(f"kabarbaik: not crawling: {locked}", file=sys.stderr)
+            say_refusal(self.settings, f"not crawling: {locked}")
             raise SystemExit(EXIT_STORE_LOCKED) from None
         except OSError as error:
-            print(f"kabarbaik: {store_problem(self.settings['KABARBAIK_OUTPUT'], error)}", file=sys.stderr)
+            say_refusal(self.settings, store_problem(self.settings["KABARBAIK_OUTPUT"], error))
             raise SystemExit(EXIT_USAGE) from None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:

@@ -1,8 +1,7 @@
-"""``scrapy validate FILE.jsonl``: check a dump against the article schema before reading it.
+"""``scrapy validate FILE.jsonl``: check a dump against the article schema (:mod:`kabarbaik_spider.validate`).
 
-Prints the counts and the first bad lines, each with its number and reason
-(not JSON, a missing key, a wrong type, a duplicate, a cut last line); exits
-1 when any line is bad, 2 when the file cannot be read, 0 when all is well.
+Scrapy finds this command only in the project's folder (``scrapy.cfg``);
+``python -m kabarbaik_spider.validate`` is the same check from anywhere.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from kabarbaik_spider.dumps import read_dump_or_say
+from kabarbaik_spider.validate import validate
 
 if TYPE_CHECKING:
     import argparse
@@ -36,18 +35,4 @@ class Command(ScrapyCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give one JSON lines file")
-        path = Path(args[0])
-        dump = read_dump_or_say(path)
-        if dump is None:
-            self.exitcode = 2
-            return
-        verdict = "valid" if not dump.bad else "NOT valid"
-        print(
-            f"{path}: {verdict}: {dump.lines} lines, {len(dump.articles)} valid articles, "
-            f"{len(dump.bad) - dump.duplicates} bad lines, {dump.duplicates} duplicates"
-        )
-        for number, reason in dump.bad[: opts.show]:
-            print(f"  line {number}: {reason}")
-        if len(dump.bad) > opts.show:
-            print(f"  … and {len(dump.bad) - opts.show} more (--show N)")
-        self.exitcode = 1 if dump.bad else 0
+        self.exitcode = validate(Path(args[0]), opts.show)
