@@ -22,6 +22,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -370,11 +371,15 @@ class WordPress:
         made = json.loads(self.php(INSTALL % {"spec": spec, "admin": ADMIN, "admin_name": ADMIN_NAME}, installing=True))
         for post in self.posts:
             post.post_id, post.image_url = made[post.slug]["id"], made[post.slug]["image_url"]
+        self.server_log = (self.folder / "php-server.log").open("wb")
         self.server = subprocess.Popen(
             ["php", "-S", f"127.0.0.1:{self.port}", "-t", str(WORDPRESS), str(self.folder / "router.php")],
-            cwd=WORDPRESS, stdout=subprocess.DEVNULL, stderr=(self.folder / "php-server.log").open("wb"),
+            cwd=WORDPRESS,
+            stdout=subprocess.DEVNULL,
+            stderr=self.server_log,
             env={**os.environ, "PHP_CLI_SERVER_WORKERS": "2"},
-        )  # fmt: skip
+            start_new_session=True,  # its own process group: the workers it forks are stopped with it
+        )
         wait_for(lambda: self.server.poll() is not None or answers(self.port), "PHP's built-in server")
         if self.server.poll() is not None:
             raise RuntimeError(f"php -S did not start: {(self.folder / 'php-server.log').read_text()[-2000:]}")
@@ -383,8 +388,9 @@ class WordPress:
 
     def stop(self) -> None:
         if self.server and self.server.poll() is None:
-            self.server.terminate()
+            os.killpg(self.server.pid, signal.SIGTERM)  # the server and the two workers it forked
             self.server.wait(timeout=30)
+            self.server_log.close()
         self.config.unlink(missing_ok=True)
         self.db.sql(f"DROP DATABASE IF EXISTS {self.database}", check=False)
 
