@@ -566,3 +566,54 @@ def wrong_keys(report: dict[str, dict[str, Any]], keys: tuple[str, ...] | None =
     return {
         key: entry for key, entry in report.items() if (keys is None or key in keys) and entry["right"] < entry["posts"]
     }
+
+
+# -- parser fixtures from the pages a real WordPress served ----------------------------------------------------
+
+FIXTURE_THEMES = {"twentytwentyone": "/%postname%/", "twentytwentythree": "/%year%/%monthnum%/%postname%/"}
+
+
+def save_fixtures(site: WordPress, root: Path) -> list[Path]:
+    """Save three posts' pages as parser fixtures under ``root`` (``fixtures/wordpress/<theme>/``).
+
+    ``output.json`` is what the test inserted, as the page shows it (no summary and no modified time
+    on these themes; no caption on Twenty Twenty-Three, whose featured-image block prints none), never
+    the parser's output. The post in pages is saved for classic themes only: a block theme prints no
+    page links, so its second page is not the article's to find.
+    """
+    import urllib.request
+
+    from kabarbaik_spider.fixtures import Page, save, write_json
+
+    block_theme = site.theme == "twentytwentythree"
+    chosen = [site.posts[0], next(post for post in site.posts if post.author is None)]
+    if not block_theme:
+        chosen.append(next(post for post in site.posts if len(post.paragraphs) > 1))
+    folders = []
+    for post in chosen:
+        urls = [site.url(post)] + [f"{site.url(post)}{n}/" for n in range(2, len(post.paragraphs) + 1)]
+        pages = []
+        for url in urls:
+            with urllib.request.urlopen(url, timeout=30) as answer:
+                pages.append(Page(answer.read().decode("utf-8"), url, answer.status,
+                                  {"content-type": answer.headers["Content-Type"]}))  # fmt: skip
+        fixture = save(pages, root, force=True, source=f"Debian's WordPress 6.1, {site.theme}, tests/real_wordpress.py")
+        expected = site.expected(post)
+        if block_theme:
+            expected["image_caption"] = None
+        write_json(fixture.folder / "output.json", expected)
+        folders.append(fixture.folder)
+    return folders
+
+
+if __name__ == "__main__":  # python tests/real_wordpress.py: save the fixtures of fixtures/wordpress/ again
+    sites = Sites()
+    try:
+        for theme, permalinks in FIXTURE_THEMES.items():
+            target = Path(__file__).resolve().parent.parent / "fixtures" / "wordpress" / theme
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            for folder in save_fixtures(sites.make(theme=theme, permalinks=permalinks), target):
+                print(folder)
+    finally:
+        sites.close()

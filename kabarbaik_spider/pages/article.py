@@ -478,9 +478,12 @@ class ArticleParser(FieldReader):
         """
         names = []
         for slug in TAG_CLASS.findall(self.doc.xpath(POST_CLASSES).get("")):
-            link = self.doc.xpath("//a[contains(@href, $path) or contains(@href, $query)]", path=f"/tag/{slug}/",
-                                  query=f"tag={slug}")  # fmt: skip
-            name = node_text(link[0]) if link else None if slug.isdigit() else slug.replace("-", " ").title()
+            link = self.doc.xpath(
+                "//a[contains(@href, $archive) or contains(@href, $parameter)]",
+                archive=f"/tag/{slug}/",
+                parameter=f"tag={slug}",
+            )
+            name = node_text(link[0]) if link else (None if slug.isdigit() else slug.replace("-", " ").title())
             if name:
                 names.append(name)
         return list(dict.fromkeys(names))
