@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 
@@ -339,6 +339,7 @@ class WordPress:
         self.closed_flag = folder / "api-closed"
         self.uploads = folder / "uploads"
         self.server: subprocess.Popen[bytes] | None = None
+        self.server_log: BinaryIO | None = None
         self.setup_seconds = 0.0
 
     # -- life ---------------------------------------------------------------------------------------------
@@ -390,6 +391,7 @@ class WordPress:
         if self.server and self.server.poll() is None:
             os.killpg(self.server.pid, signal.SIGTERM)  # the server and the two workers it forked
             self.server.wait(timeout=30)
+        if self.server_log:
             self.server_log.close()
         self.config.unlink(missing_ok=True)
         self.db.sql(f"DROP DATABASE IF EXISTS {self.database}", check=False)

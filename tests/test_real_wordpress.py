@@ -124,11 +124,20 @@ def test_with_the_api_closed_every_field_of_every_post_is_read_from_its_page(
     assert sources["category"] == {"wordpress": len(site.posts)}  # the_category()'s rel="category tag" link
 
 
+def test_an_api_backfill_against_a_closed_api_walks_the_pages_instead(twenty_twenty_one: WordPress, tmp_path) -> None:
+    site, store = twenty_twenty_one, tmp_path / "articles.jsonl"
+    with site.api_closed():
+        crawl(site, store, "-a", "via=api")
+    assert_right(store, site, PAGE_KEYS)
+    run = last_run(store)
+    assert "rest_login_required" in run["api"] and run["api"].endswith("walked the HTML listing instead")
+
+
 # -- the REST API open ----------------------------------------------------------------------------------------
 
 
-def test_an_api_backfill_stores_every_field_right_and_exits_0(twenty_twenty_one: WordPress, tmp_path: Path) -> None:
-    site, store = twenty_twenty_one, tmp_path / "articles.jsonl"
+def test_an_api_backfill_stores_every_field_right_and_exits_0(wordpress: WordPress, tmp_path: Path) -> None:
+    site, store = wordpress, tmp_path / "articles.jsonl"
     result = crawl(site, store, "-a", "via=api")
     assert result.returncode == EXIT_OK, result.stderr[-3000:]
     assert_right(store, site, tuple(site.expected(site.posts[0], "api")), channel="api")
@@ -140,9 +149,9 @@ def test_an_api_backfill_stores_every_field_right_and_exits_0(twenty_twenty_one:
     strict=False,
     reason="issue 17 part 2 (the lead's): the page has no summary, so the cross-check disagrees with the API's excerpt",
 )
-def test_a_listing_crawl_with_the_api_open_agrees_with_wordpress_record(twenty_twenty_one: WordPress, tmp_path) -> None:
+def test_a_listing_crawl_with_the_api_open_agrees_with_wordpress_record(wordpress: WordPress, tmp_path) -> None:
     store = tmp_path / "articles.jsonl"
-    result = crawl(twenty_twenty_one, store)
+    result = crawl(wordpress, store)
     assert result.returncode == EXIT_OK, last_run(store)["crosscheck"]["disagreements"][:3]
 
 
