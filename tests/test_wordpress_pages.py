@@ -95,3 +95,39 @@ def test_the_saved_pages_are_wordpress_s_not_the_model_sites() -> None:
     for fixture in SAVED:
         assert "Debian's WordPress 6.1" in fixture.meta["source"]
         assert Path(fixture.folder).parent.parent == WORDPRESS_PAGES
+
+
+def test_a_modified_time_is_read_from_core_markup_but_twenty_twenty_ones_published_updated_is_not_one() -> None:
+    url = "https://example.org/berita/"
+    classic = '<article class="post-7 post hentry"><h1>Judul</h1><time class="entry-date published" datetime="{0}">'
+    classic += '</time><time class="updated" datetime="{1}"></time><p>Isi berita yang panjang.</p></article>'
+    parser = parse(classic.format("2025-05-01T09:15:00+07:00", "2025-05-02T10:00:00+07:00"), url)
+    assert (parser.field("published_at"), parser.field("modified_at")) == (
+        "2025-05-01T09:15:00+07:00", "2025-05-02T10:00:00+07:00"
+    )  # fmt: skip
+    assert parser.sources["modified_at"] == WORDPRESS
+    (html, page_url), *_ = saved("twentytwentyone", "jalan-desa-madiun-1").pages()
+    assert 'class="entry-date published updated"' in html and parse(html, page_url).field("modified_at") is None
+    block = (
+        '<main><h1 class="wp-block-post-title">Judul</h1>'
+        '<div class="wp-block-post-date"><time datetime="2025-05-01T09:15:00+07:00">1 Mei</time></div>'
+        '<div class="wp-block-post-date wp-block-post-date__modified-date">'
+        '<time datetime="2025-05-03T08:00:00+07:00">3 Mei</time></div></main>'
+    )
+    parser = parse(block, url)
+    assert (parser.field("published_at"), parser.field("modified_at")) == (
+        "2025-05-01T09:15:00+07:00", "2025-05-03T08:00:00+07:00"
+    )  # fmt: skip
+
+
+def test_a_classic_themes_thumbnail_outside_a_figure_gives_its_url_and_its_wp_caption_text() -> None:
+    html = (
+        '<article class="post-7 post hentry"><h1>Judul</h1><div class="wp-caption thumb-box">'
+        '<img class="attachment-large size-large wp-post-image" src="/wp-content/uploads/foto.jpg" />'
+        '<p class="wp-caption-text">Foto: Redaksi</p></div><p>Isi berita yang panjang.</p></article>'
+    )
+    parser = parse(html, "https://example.org/berita/")
+    assert (parser.field("image_url"), parser.field("image_caption")) == (
+        "https://example.org/wp-content/uploads/foto.jpg", "Foto: Redaksi"
+    )  # fmt: skip
+    assert parser.sources["image_url"] == parser.sources["image_caption"] == WORDPRESS
