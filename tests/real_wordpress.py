@@ -249,6 +249,7 @@ require '%(wordpress)s/index.php';
 
 CONFIG = r"""<?php
 // One test site of kabarbaik-spider's tests (tests/real_wordpress.py), removed when the tests end.
+// site folder: %(folder)s
 define('DB_NAME', '%(database)s');
 define('DB_USER', 'root');
 define('DB_PASSWORD', '');
@@ -360,6 +361,7 @@ class WordPress:
         }  # fmt: skip
         self.db.sql(f"CREATE DATABASE {self.database} CHARACTER SET utf8mb4")
         CONFIGS.mkdir(exist_ok=True)
+        remove_stale_configs()
         self.config.write_text(CONFIG % values, encoding="utf-8")
         (self.folder / "router.php").write_text(ROUTER % values, encoding="utf-8")
         spec = self.folder / "posts.json"
@@ -493,6 +495,15 @@ class WordPress:
             "summary": post.excerpt if api else None,
             "body": post.body,
         }
+
+
+def remove_stale_configs() -> None:
+    """Remove the configs of test sites whose folder is gone (a test run that was killed left them)."""
+    for config in CONFIGS.glob("config-kbtest-*.php"):
+        folder = next((line.split(": ", 1)[1] for line in config.read_text().splitlines()
+                       if line.startswith("// site folder: ")), None)  # fmt: skip
+        if folder and not Path(folder).is_dir():
+            config.unlink(missing_ok=True)
 
 
 def php_string(text: str) -> str:
