@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -59,7 +59,7 @@ def missing_parts() -> list[str]:
         shutil.which("php")
         and subprocess.run(["php", "-r", "exit(function_exists('imagejpeg') ? 0 : 1);"], check=False).returncode
     ):
-        missing.append("php-gd")  # fmt: skip
+        missing.append("php-gd")
     return missing
 
 
@@ -154,7 +154,6 @@ class Post:
     post_id: int = 0
     image_url: str = ""
     modified: datetime | None = None  # UTC; set when the post was last changed
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def content(self) -> str:
         """The post's content as an editor writes it: paragraphs, page breaks, the credit box at the end."""
@@ -342,6 +341,7 @@ class WordPress:
         self.server: subprocess.Popen[bytes] | None = None
         self.server_log: BinaryIO | None = None
         self.setup_seconds = 0.0
+        self.trashed: list[Post] = []
 
     # -- life ---------------------------------------------------------------------------------------------
 
@@ -428,7 +428,8 @@ class WordPress:
     def update_post(self, post_id: int, **fields: Any) -> datetime:
         """``wp_update_post`` with ``fields`` (``post_title``, ``post_content`` …); the post's new modified time (UTC).
 
-        A change of ``post_title`` is kept in :attr:`posts`, so :meth:`expected` follows it.
+        A new ``post_title`` or ``post_excerpt`` is kept in :attr:`posts`, so :meth:`expected` follows it; a
+        test that changes the content sets the post's ``paragraphs`` itself.
         """
         answer = self.php(
             f"$r = wp_update_post(array_merge(['ID' => {int(post_id)}], json_decode({php_string(json.dumps(fields))},"
@@ -437,12 +438,16 @@ class WordPress:
         )
         post = self.post(post_id)
         post.title = fields.get("post_title", post.title)
+        post.excerpt = fields.get("post_excerpt", post.excerpt)
         post.modified = datetime.fromisoformat(answer.strip()).replace(tzinfo=UTC)
         return post.modified
 
     def trash_post(self, post_id: int) -> None:
-        """Move a post to the trash: its page answers 404, the REST API no longer lists it."""
+        """Move a post to the trash: its page answers 404, the REST API no longer lists it, :attr:`posts`
+        no longer holds it (:attr:`trashed` does)."""
         self.php(f"if (!wp_trash_post({int(post_id)})) exit(1);")
+        self.trashed.append(self.post(post_id))
+        self.posts = [post for post in self.posts if post.post_id != post_id]
 
     def delete_post(self, post_id: int) -> None:
         """Delete a post for good (not through the trash)."""

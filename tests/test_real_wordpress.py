@@ -95,7 +95,7 @@ def test_posts_can_be_edited_trashed_and_deleted_during_a_test(wordpress_sites: 
     assert record["modified_gmt"] == modified.strftime("%Y-%m-%dT%H:%M:%S")
     assert site.expected(edited, "api")["modified_at"] != site.expected(edited, "api")["published_at"]
     site.trash_post(trashed.post_id)
-    assert get(site.url(trashed))[0] == 404
+    assert get(site.url(trashed))[0] == 404 and site.trashed == [trashed] and trashed not in site.posts
     assert get(f"{site.origin}/wp-json/wp/v2/posts/{trashed.post_id}")[0] == 401  # in the trash: not public
     url = site.url(deleted)
     site.delete_post(deleted.post_id)
