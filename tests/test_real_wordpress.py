@@ -158,12 +158,13 @@ def test_a_listing_crawl_with_the_api_open_agrees_with_wordpress_record(wordpres
 # -- a block theme, and dated permalinks --------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("via", ["listing", "sitemap"])
 def test_on_a_block_theme_with_the_api_closed_the_core_blocks_give_every_field_its_pages_show(
-    twenty_twenty_three: WordPress, tmp_path: Path
+    twenty_twenty_three: WordPress, tmp_path: Path, via: str
 ) -> None:
     site, store = twenty_twenty_three, tmp_path / "articles.jsonl"
     with site.api_closed():
-        crawl(site, store)
+        crawl(site, store, "-a", f"via={via}")
     stored = {item["post_id"]: item for item in read_store(store)}
     assert set(stored) == {post.post_id for post in site.posts}
     # Twenty Twenty-Three prints no page links (so a post's second page cannot be found) and WordPress
