@@ -19,11 +19,19 @@ from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
-from parsel import Selector
+from parsel import Selector, SelectorList
 
 from kabarbaik_spider.items import ARTICLE_KEYS, Article
 from kabarbaik_spider.pages.main_text import main_text, text_blocks
-from kabarbaik_spider.pages.markup import NOT_CONTENT, absolute, date_in_words, post_id
+from kabarbaik_spider.pages.markup import (
+    NOT_CONTENT,
+    NOT_IN_QUERY_LOOP,
+    absolute,
+    date_in_words,
+    has_class,
+    post_block,
+    post_id,
+)
 from kabarbaik_spider.pages.sources import (
     JSONLD,
     META,
@@ -32,6 +40,7 @@ from kabarbaik_spider.pages.sources import (
     STRUCTURE,
     THEME,
     WIB,
+    WORDPRESS,
     WORDS,
     FieldReader,
     JsonLd,
@@ -61,6 +70,39 @@ CANONICAL = '/html/head/link[@rel="canonical"]/@href'  # in the head: a scan of 
 SHORTLINK = '/html/head/link[@rel="shortlink"]/@href'
 BODY_CLASSES = "/html/body/@class"
 
+# WordPress core's markup, whatever the theme (the ``wordpress`` source; docs/site.md). Block themes print
+# the post through blocks (pages/markup.py's post_block); classic themes through template tags:
+# the_category() as rel="category tag" links, the_tags() as rel="tag" links, post_class()'s category-*
+# and tag-* classes, the_post_thumbnail()'s img.wp-post-image, hAtom's time.published / time.updated.
+BLOCK_MARK = "wp-block-post-"  # in the HTML of a page a block theme printed
+BLOCK_TITLE = post_block("title")
+BLOCK_PUBLISHED = f"{post_block('date')}[not({has_class('wp-block-post-date__modified-date')})]//time/@datetime"
+BLOCK_MODIFIED = f"{post_block('date')}[{has_class('wp-block-post-date__modified-date')}]//time/@datetime"
+BLOCK_AUTHOR = (
+    f"{post_block('author', '//*[' + has_class('wp-block-post-author__name') + ']')} | {post_block('author-name')}"
+)
+BLOCK_CATEGORIES = post_block("terms") + f"[{has_class('taxonomy-category')}]//a"
+BLOCK_TAGS = post_block("terms") + f"[{has_class('taxonomy-post_tag')}]//a"
+BLOCK_FEATURED_IMAGE = post_block("featured-image", "//img")
+BLOCK_EXCERPT = post_block("excerpt", f"//*[{has_class('wp-block-post-excerpt__excerpt')}]")
+BLOCK_CONTENT = post_block("content") + f"[not(ancestor::*[{has_class('wp-block-post-content')}])]"
+HATOM_PUBLISHED = f"(//time[{has_class('published')}]/@datetime)[1]"
+# Twenty Twenty-One's one <time class="published updated"> is the published time, never a modified one.
+HATOM_MODIFIED = f"(//time[{has_class('updated')}][not({has_class('published')})]/@datetime)[1]"
+REL_CATEGORY = ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
+# rel="tag" but not rel="category tag", not in a block of another taxonomy's terms, not a category's link.
+REL_TAG = (
+    ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]"
+    "[not(contains(concat(' ', normalize-space(@rel), ' '), ' category '))]"
+    f"[not(ancestor::*[{has_class('wp-block-post-terms')}][not({has_class('taxonomy-post_tag')})])]"
+    "[not(contains(@href, '/category/'))]"
+)
+POST_CLASSES = f"(//*[{has_class('hentry')} or {has_class('type-post')}]/@class | //article/@class)[1]"
+THUMBNAIL = f".//img[{has_class('wp-post-image')}][{NOT_IN_QUERY_LOOP}]"
+THUMBNAIL_CAPTION = (
+    f"ancestor::figure[1]//figcaption | ancestor::*[{has_class('wp-caption')}][1]//*[{has_class('wp-caption-text')}]"
+)
+
 # Microdata (schema.org in attributes), which some themes write instead of JSON-LD.
 MICRODATA_PUBLISHED = '(//*[@itemprop="datePublished"]/@content | //*[@itemprop="datePublished"]/@datetime)[1]'
 MICRODATA_AUTHOR = '//*[@itemprop="author"][not(@itemscope)] | //*[@itemprop="author"]//*[@itemprop="name"]'
@@ -83,7 +125,7 @@ AUTHOR_LABELS = (
 MAX_NAME_LENGTH = 80
 TAG_METAS = ("article:tag", "news_keywords", "keywords")
 ARTICLE_SCOPES = ("(//h1)[1]/ancestor::article[1]", "(//article)[1]", "(//main)[1]", "//body")
-ANY_TAGS = 'a[rel~="tag"]'
+ANY_TAGS = 'a[rel~="tag"]:not([rel~="category"])'  # the_category()'s rel="category tag" links are no tags
 # The site's own boilerplate inside its content, by class: Ad Inserter's blocks, "Baca Juga" boxes,
 # the credit box, WordPress's page links and Jetpack's sharing (main_text leaves out the rest).
 SITE_NOISE = re.compile(r"\b(?:code-block|baca-juga|post-credit|page-links|sharedaddy)\b")
@@ -104,6 +146,7 @@ CREDIT_LINE = re.compile(
 VIEWS_COUNT = re.compile(r"(\d[\d.]*)\s*Dilihat")
 POST_ID_QUERY = re.compile(r"[?&]p=(\d+)\b")
 CATEGORY_CLASS = re.compile(r"\bcategory-([\w-]+)")
+TAG_CLASS = re.compile(r"(?:^|\s)tag-([\w-]+)")
 NOT_BODY = re.compile(
     r"^(?:Baca Juga\b|Cek Berita dan Artikel|Kami mengajak Anda untuk bergabung|Halaman\s*:"
     r"|(?:Penulis|Reporter|Editor)\s*:)",
@@ -234,6 +277,15 @@ class ArticleParser(FieldReader):
         return self._scopes[key]
 
     @cached_property
+    def block_theme(self) -> bool:
+        """A block theme printed the page: its HTML names ``wp-block-post-`` blocks (a look at the HTML first)."""
+        return any(BLOCK_MARK in text for text in self.texts)
+
+    def blocks(self, scope: Selector, xpath: str) -> SelectorList[Selector]:
+        """``xpath`` (a block of the post) under ``scope``; nothing, without a look, on a page with no blocks."""
+        return scope.xpath(xpath) if self.block_theme else SelectorList()
+
+    @cached_property
     def credits(self) -> dict[str, str]:
         """Credit lines from the last page that shows them (the box follows the text)."""
         if not any(label in text for text in self.texts for label in CREDIT_LABELS):  # a look at the HTML first
@@ -291,6 +343,7 @@ class ArticleParser(FieldReader):
             Source(JSONLD, lambda: self.without_site_name(html.unescape(self.ld.text("headline") or ""))),
             Source(META, lambda: self.without_site_name(self.meta("og:title"))),
             Source(THEME, lambda: node_text(self.doc.css(TITLE))),
+            Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_TITLE)[:1])),
             Source(STRUCTURE, lambda: node_text(self.doc.xpath("(//h1)[1]"))
                    or self.without_site_name(node_text(self.doc.xpath("//head/title")))),
         )  # fmt: skip
@@ -327,6 +380,8 @@ class ArticleParser(FieldReader):
             Source(MICRODATA, lambda: self.page_time(self.doc.xpath(MICRODATA_PUBLISHED).get())),
             Source(THEME, lambda: self.page_time(self.doc.css(VISIBLE_TIME).xpath("@datetime").get())
                    or visible_date(node_text(self.doc.css(VISIBLE_TIME)) or node_text(self.doc.css(VISIBLE_DATE)))),
+            Source(WORDPRESS, lambda: self.page_time(self.blocks(self.doc, BLOCK_PUBLISHED).get()
+                   or self.doc.xpath(HATOM_PUBLISHED).get())),
             Source(STRUCTURE, lambda: self.page_time(self.doc.xpath("(//time/@datetime)[1]").get())),
             Source(WORDS, lambda: visible_date(date_in_words(self.scope(self.doc).xpath(DATE_TEXT).getall()))),
         )  # fmt: skip
@@ -335,12 +390,19 @@ class ArticleParser(FieldReader):
         return (
             Source(JSONLD, lambda: self.page_time(self.ld.posting.get("dateModified"))),
             Source(META, lambda: self.page_time(self.meta("article:modified_time"))),
+            Source(
+                WORDPRESS,
+                lambda: self.page_time(
+                    self.blocks(self.doc, BLOCK_MODIFIED).get() or self.doc.xpath(HATOM_MODIFIED).get()
+                ),
+            ),
         )
 
     def author(self) -> Sources:
         return (
             Source(WORDS, lambda: self.credits.get("penulis") or self.credits.get("reporter")),
             Source(THEME, lambda: self.person(self.byline(BYLINE))),
+            Source(WORDPRESS, lambda: self.person(without_prefix(node_text(self.blocks(self.doc, BLOCK_AUTHOR)[:1])))),
             Source(JSONLD, lambda: self.person(self.ld.author_name())),
             Source(MICRODATA, lambda: self.person(without_prefix(node_text(self.doc.xpath(MICRODATA_AUTHOR)[:1])))),
             Source(META, lambda: self.person(self.meta_author())),
@@ -382,6 +444,7 @@ class ArticleParser(FieldReader):
         return (
             Source(JSONLD, self.category_from_json_ld),
             Source(THEME, self.category_from_breadcrumbs),
+            Source(WORDPRESS, self.category_from_wordpress),
             Source(STRUCTURE, self.category_from_class),
         )  # fmt: skip
 
@@ -395,6 +458,11 @@ class ArticleParser(FieldReader):
         crumbs = [node_text(a) for a in self.doc.css(BREADCRUMB_LINKS)]
         return crumbs[-1] if len(crumbs) > 1 else None
 
+    def category_from_wordpress(self) -> str | None:
+        """A block theme's category terms, else the first of the_category()'s ``rel="category tag"`` links."""
+        links = self.blocks(self.doc, BLOCK_CATEGORIES) or self.scope(self.doc).xpath(REL_CATEGORY)
+        return next((text for link in links if (text := node_text(link))), None)
+
     def category_from_class(self) -> str | None:
         found = CATEGORY_CLASS.search(self.doc.xpath("(//article/@class)[1]").get(""))
         if not found:
@@ -406,6 +474,7 @@ class ArticleParser(FieldReader):
     def tags(self) -> Sources:
         return (
             Source(THEME, lambda: self._tags_from(TAGS)),
+            Source(WORDPRESS, self.tags_from_wordpress),
             Source(STRUCTURE, lambda: self._tags_from(ANY_TAGS)),
             Source(META, lambda: next(filter(None, map(self.meta.every, TAG_METAS)), [])),
             Source(JSONLD, lambda: self.ld.strings("keywords")),
@@ -418,6 +487,33 @@ class ArticleParser(FieldReader):
                 return list(dict.fromkeys(found))
         return []
 
+    def tags_from_wordpress(self) -> list[str]:
+        """A block theme's tag terms, else the_tags()'s ``rel="tag"`` links in the article (never its category
+        links), from the last page that has them; else post_class()'s ``tag-*`` classes."""
+        for page in reversed(self.pages):
+            links = self.blocks(page, BLOCK_TAGS) or self.scope(page).xpath(REL_TAG)
+            found = [text for link in links if (text := node_text(link))]
+            if found:
+                return list(dict.fromkeys(found))
+        return self.tags_from_classes()
+
+    def tags_from_classes(self) -> list[str]:
+        """post_class()'s ``tag-<slug>`` classes, each named by a link to its archive (else by its slug).
+
+        A slug of digits is a tag whose name is not ASCII (WordPress then writes its id): no name to read.
+        """
+        names = []
+        for slug in TAG_CLASS.findall(self.doc.xpath(POST_CLASSES).get("")):
+            link = self.doc.xpath(
+                "//a[contains(@href, $archive) or contains(@href, $parameter)]",
+                archive=f"/tag/{slug}/",
+                parameter=f"tag={slug}",
+            )
+            name = node_text(link[0]) if link else (None if slug.isdigit() else slug.replace("-", " ").title())
+            if name:
+                names.append(name)
+        return list(dict.fromkeys(names))
+
     def views(self) -> Sources:
         return (
             Source(THEME, lambda: views_in(node_text(self.doc.css(VIEWS)))),
@@ -427,12 +523,19 @@ class ArticleParser(FieldReader):
     def theme_figure(self) -> Selector | None:
         return next(iter(self.doc.css(FIGURE)), None)
 
+    def wordpress_image(self) -> Selector | None:
+        """The featured image as WordPress prints it: a block theme's featured-image block, else
+        the_post_thumbnail()'s ``img.wp-post-image`` in the article."""
+        scope = self.scope(self.doc)
+        return next(iter(self.blocks(scope, BLOCK_FEATURED_IMAGE) or scope.xpath(THUMBNAIL)), None)
+
     def structural_figure(self) -> Selector | None:
         return next(iter(self.scope(self.doc).xpath(".//figure[.//img]")), None)
 
     def image_url(self) -> Sources:
         return (
             Source(THEME, lambda: self.figure_image(self.theme_figure())),
+            Source(WORDPRESS, lambda: self.image_source(self.wordpress_image())),
             Source(STRUCTURE, lambda: self.figure_image(self.structural_figure())),
             Source(META, lambda: self.page_image(self.meta("og:image"))),
             Source(JSONLD, lambda: self.page_image(self.ld.image.get("url") or self.ld.image.get("contentUrl"))),
@@ -440,7 +543,11 @@ class ArticleParser(FieldReader):
 
     def figure_image(self, figure: Selector | None) -> str | None:
         img = figure.css("img") if figure is not None else None
-        return self.page_image(img.xpath("@data-src").get() or img.xpath("@src").get()) if img else None
+        return self.image_source(img[0]) if img else None
+
+    def image_source(self, img: Selector | None) -> str | None:
+        """An ``<img>``'s URL: a lazy loader's ``data-src`` before the placeholder in ``src``."""
+        return self.page_image(img.xpath("@data-src").get() or img.xpath("@src").get()) if img is not None else None
 
     def page_image(self, src: Any) -> str | None:
         return absolute(self.url, src) if isinstance(src, str) and src.strip() else None
@@ -448,6 +555,7 @@ class ArticleParser(FieldReader):
     def image_caption(self) -> Sources:
         return (
             Source(THEME, lambda: self.figure_caption(self.theme_figure())),
+            Source(WORDPRESS, self.wordpress_caption),
             Source(STRUCTURE, lambda: self.figure_caption(self.structural_figure())),
             Source(JSONLD, lambda: self.ld.image_text("caption")),
         )  # fmt: skip
@@ -456,12 +564,21 @@ class ArticleParser(FieldReader):
     def figure_caption(figure: Selector | None) -> str | None:
         return node_text(figure.css("figcaption")) if figure is not None else None
 
+    def wordpress_caption(self) -> str | None:
+        """The featured image's own ``<figcaption>`` (or a classic ``wp-caption`` box's text)."""
+        img = self.wordpress_image()
+        return node_text(img.xpath(THUMBNAIL_CAPTION)[:1]) if img is not None else None
+
     def summary(self) -> Sources:
-        return (Source(META, lambda: self.meta("description") or self.meta("og:description")),)
+        return (
+            Source(META, lambda: self.meta("description") or self.meta("og:description")),
+            Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_EXCERPT)[:1])),
+        )
 
     def body(self) -> Sources:
         return (
             Source(THEME, lambda: self.body_from(self.theme_paragraphs)),
+            Source(WORDPRESS, lambda: self.body_from(self.block_paragraphs)),
             Source(STRUCTURE, lambda: self.body_from(self.main_text_paragraphs)),
             Source(JSONLD, self.json_ld_body),
         )
@@ -493,6 +610,10 @@ class ArticleParser(FieldReader):
     def theme_paragraphs(page: Selector) -> list[str]:
         """The theme's content container; a live blog has one per entry, and the body is all of them."""
         return [text for content in page.css(CONTENT_OUTERMOST) for text in content_paragraphs(content)]
+
+    def block_paragraphs(self, page: Selector) -> list[str]:
+        """A block theme's post-content block (the post's own, not a Query Loop's)."""
+        return [text for content in self.blocks(page, BLOCK_CONTENT) for text in content_paragraphs(content)]
 
     @staticmethod
     def main_text_paragraphs(page: Selector) -> list[str]:

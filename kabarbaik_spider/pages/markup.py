@@ -20,6 +20,27 @@ NOT_CONTENT = (
     " or ancestor::header[not(ancestor::article)] or ancestor::footer[not(ancestor::article)]"
 )
 
+
+def has_class(name: str) -> str:
+    """An XPath test that the element's ``class`` holds the token ``name`` (what CSS's ``.name`` means)."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+# Markup WordPress core writes whatever the theme (read by the article parser's ``wordpress`` source):
+# a block theme's blocks of the post (``wp-block-post-title``, ``-date``, ``-author``, ``-terms``,
+# ``-featured-image``, ``-content``), and not the same blocks repeated in a Query Loop of other posts
+# (related posts, "more news"), which sits in a ``wp-block-query`` / ``wp-block-post-template``.
+NOT_IN_QUERY_LOOP = f"not(ancestor::*[{has_class('wp-block-query')} or {has_class('wp-block-post-template')}])"
+
+
+def post_block(block: str, inner: str = "") -> str:
+    """XPath to the post's own ``wp-block-post-<block>`` (outside a Query Loop), then ``inner`` under it.
+
+    The test reads every element's class: worth it only on a page whose HTML has ``wp-block-post-`` at all.
+    """
+    return f".//*[{has_class('wp-block-post-' + block)}][{NOT_IN_QUERY_LOOP}]{inner}"
+
+
 # WordPress writes a post's id into classes and ids whatever the theme:
 # ``postid-N`` on <body>, ``post-N`` on the post's <article> and on each card of a feed.
 POST_ID = re.compile(r"\bpost(?:id)?-(\d+)\b")
