@@ -25,6 +25,7 @@ from kabarbaik_spider.exit_status import (
 )
 from kabarbaik_spider.items import ARTICLE_KEYS, as_record
 from kabarbaik_spider.pages.markup import has_value
+from kabarbaik_spider.pages.merge import PAGE_ONLY
 from kabarbaik_spider.settling import settle
 from kabarbaik_spider.store import StoreWriteError, now_iso
 from kabarbaik_spider.walk import walk_of
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
+
+    from kabarbaik_spider.store import JsonlStore
+    from kabarbaik_spider.walk import Walk
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +122,7 @@ class RunReport:
         ):
             found.append((EXIT_NO_ARTICLES, "the feed listed no article at all"))
         coverage = self.coverage()
-        not_read = walk.keys_not_read if walk is not None else frozenset()  # views, for items from the REST API
+        not_read = self.not_judged(walk, store)
         low = [
             f"{key} {coverage[key]:.0%} < {minimum:.0%}"
             for key, minimum in self.thresholds.items()
@@ -140,6 +144,22 @@ class RunReport:
             )
         return found
 
+    def not_judged(self, walk: Walk | None, store: JsonlStore) -> set[str]:
+        """Keys whose coverage says nothing of the markup in this run.
+
+        - the REST API channel has no view counter;
+        - when WordPress's record built every item, the keys it holds are its
+          own (a drifting page parser is a disagreement, warned of instead);
+        - a key only a page gives that no article of this store ever had: the
+          site shows none (a stock theme has no view counter).
+        """
+        keys = set(walk.keys_not_read) if walk is not None else set()
+        if walk is not None and self.articles and walk.records.checked >= self.articles:
+            keys.update(key for key in ARTICLE_KEYS if key not in PAGE_ONLY)
+        if store.keys_seen is not None:
+            keys.update(key for key in PAGE_ONLY if key not in store.keys_seen and not self.filled[key])
+        return keys
+
     def warn_of_disagreements(self) -> None:
         """Stored right from WordPress's record, but the page parser no longer agrees: a warning, not a failure."""
         walk = walk_of(self.crawler)
@@ -157,7 +177,7 @@ class RunReport:
         """Judges the run once the spider closed its ledger (Scrapy tells the spider first)."""
         stats, store, walk = self.crawler.stats, crawl_store(self.crawler), walk_of(self.crawler)
         problems = self.problems(reason)
-        settled = settle(store, walk, reason, problems)
+        settled = settle(store, walk, reason, problems, set(self.filled))
         if store.failure and not any(status == EXIT_STORE_FAILED for status, _ in problems):
             problems.insert(0, (EXIT_STORE_FAILED, f"the store could not be written: {store.failure}"))
         status = problems[0][0] if problems else EXIT_OK

@@ -22,8 +22,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def settle(store: JsonlStore, walk: Walk | None, reason: str, problems: list[tuple[int, str]]) -> bool:
-    """Saves what to retry, vouching for the store's lines when the walk earned it; whether it did."""
+def settle(
+    store: JsonlStore, walk: Walk | None, reason: str, problems: list[tuple[int, str]], keys_seen: set[str]
+) -> bool:
+    """Saves what to retry (and which keys the run's articles had), vouching for the lines when the walk earned it."""
     earned = (
         reason == "finished"
         and walk is not None
@@ -31,7 +33,7 @@ def settle(store: JsonlStore, walk: Walk | None, reason: str, problems: list[tup
         and not any(status in (EXIT_STORE_FAILED, EXIT_ERRORS) for status, _ in problems)
     )
     try:
-        store.save_state(earned, walk.sitemaps_read if walk is not None else None)
+        store.save_state(earned, walk.sitemaps_read if walk is not None else None, keys_seen)
     except StoreWriteError as error:
         logger.error("Could not save the store's state: %s", error)
         return False

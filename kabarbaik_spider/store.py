@@ -207,6 +207,10 @@ class JsonlStore:
         self.pending: dict[str, dict[str, Any]] = pending
         # Post sitemaps read whole by a settled run, with the lastmod their index gave them then.
         self.sitemaps: dict[str, str | None] = state.get("sitemaps", {})
+        # Keys some stored article had a value for; None for a store kept before this was remembered.
+        self.keys_seen: set[str] | None = (
+            set(state["keys_seen"]) if "keys_seen" in state else (None if state else set())
+        )
         # Broken lines naming no article that a complete walk of the feed has since made good.
         self.walked_over: set[int] = set(state.get("broken_lines_walked", []))
         self.failed_now: dict[str, str] = {}  # this run's failed articles → why
@@ -429,7 +433,9 @@ class JsonlStore:
         """An article that failed (not gone): the next runs request it first."""
         self.failed_now[url] = reason
 
-    def save_state(self, settle: bool, sitemaps: dict[str, str | None] | None = None) -> None:
+    def save_state(
+        self, settle: bool, sitemaps: dict[str, str | None] | None = None, keys_seen: set[str] | None = None
+    ) -> None:
         """Remembers what to retry; when ``settle``, a walk of the feed completed: vouch for every line so far.
 
         ``sitemaps`` are the post sitemaps the walk read whole, with their
@@ -460,6 +466,7 @@ class JsonlStore:
             "pending": pending,
             "sitemaps": known_sitemaps,
             "broken_lines_walked": sorted(walked_over),
+            **({"keys_seen": sorted(self.keys_seen | (keys_seen or set()))} if self.keys_seen is not None else {}),
             "saved_at": now_iso(),
         }
         partial = self.state_path.with_name(self.state_path.name + ".partial")
