@@ -80,6 +80,11 @@ AUTHOR_LABELS = (
     "scritto da",
     "geschreven door",
 )
+# The publication time in the head, Open Graph's first, then the names other CMSs and SEO plugins use.
+DATE_METAS = (
+    "article:published_time", "og:published_time", "publishdate", "pubdate", "publish-date", "parsely-pub-date",
+    "sailthru.date", "DC.date.issued", "dc.date.issued", "dcterms.created", "date",
+)  # fmt: skip
 MAX_NAME_LENGTH = 80
 TAG_METAS = ("article:tag", "news_keywords", "keywords")
 ARTICLE_SCOPES = ("(//h1)[1]/ancestor::article[1]", "(//article)[1]", "(//main)[1]", "//body")
@@ -296,8 +301,9 @@ class ArticleParser(FieldReader):
         stated = [
             self.ld.posting.get("datePublished"),
             self.ld.posting.get("dateModified"),
-            self.meta("article:published_time"),
+            *map(self.meta, DATE_METAS),
             self.meta("article:modified_time"),
+            self.meta("og:updated_time"),
             *self.doc.xpath("//time/@datetime").getall()[:MAX_TIMES_READ],
         ]
         return zone_of(stated) or WIB
@@ -402,7 +408,7 @@ class ArticleParser(FieldReader):
     def published_at(self) -> Sources:
         return (
             Source(JSONLD, lambda: self.page_time(self.ld.posting.get("datePublished"))),
-            Source(META, lambda: self.page_time(self.meta("article:published_time"))),
+            Source(META, lambda: next(filter(None, (self.page_time(self.meta(name)) for name in DATE_METAS)), None)),
             Source(MICRODATA, lambda: self.page_time(self.doc.xpath(MICRODATA_PUBLISHED).get())),
             Source(THEME, lambda: self.page_time(self.doc.css(VISIBLE_TIME).xpath("@datetime").get())
                    or visible_date(node_text(self.doc.css(VISIBLE_TIME)) or node_text(self.doc.css(VISIBLE_DATE)))),
