@@ -63,3 +63,9 @@ def test_a_title_cut_short_is_completed_from_another() -> None:
     body = "<h1>Pemkab luncurkan program baru untuk warga desa</h1>"
     whole = "Pemkab luncurkan program baru untuk warga desa"
     assert title_of(ld("Pemkab luncurkan program baru untuk..."), body) == whole
+
+
+def test_a_full_width_colon_before_the_site_name_is_a_separator() -> None:
+    head = '<meta property="og:title" content="南海トラフ、一時調査：中日新聞Web">'
+    head += '<meta property="og:site_name" content="中日新聞Web">'
+    assert title_of(head) == "南海トラフ、一時調査"

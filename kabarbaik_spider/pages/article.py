@@ -119,7 +119,7 @@ MARKUP_IN_TEXT = re.compile(r"<(?:p|div|br|h[2-6]|ul|li)\b", re.IGNORECASE)  # a
 NAMES_JOINED = re.compile(r"\s+(?:and|und|dan|serta|og|och|en|et|y|e|i)\s+|\s*[;&]\s*|\s+/\s+")
 MAX_VIEWS_DIGITS = 15
 MAX_TIMES_READ = 10  # <time> elements read for the page's UTC offset
-TITLE_SEPARATORS = "-–—|·•:»/｜*"  # between a headline and the site's name
+TITLE_SEPARATORS = "-–—|·•:»/｜*："  # between a headline and the site's name (full-width in CJK titles)
 # The end of a kicker before a headline: ``Nahost: …``, ``Eskalation im Nahen Osten - …``, ``Politik | …``.
 KICKER_END = re.compile(r"(?::|\s[-–—|·•»]|\|)\s+")
 KICKER_BEFORE = re.compile(r"(?::|\s[-–—|·•»]|\|)\s*$")
