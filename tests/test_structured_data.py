@@ -65,6 +65,27 @@ def test_a_live_blog_gives_its_dates_but_not_its_search_headline() -> None:
     assert (got["published_at"], got["title"]) == ("2024-08-04T20:23:00+07:00", "Kabar terkini dari lokasi")
 
 
+def test_a_fact_check_gives_its_date_and_an_updated_time_its_offset() -> None:
+    data = (
+        '{"@type": "ClaimReview", "name": "Angst vor dem Virus", "datePublished": "2026-05-13 15:44",'
+        ' "itemReviewed": {"@type": "Claim", "datePublished": "2026-05-07"}}'
+    )
+    head = ld(data) + '<meta property="og:updated_time" content="2026-05-13T15:50:00+02:00" />'
+    assert article_dict(page(head=head), URL)["published_at"] == "2026-05-13T20:44:00+07:00"
+
+
+@pytest.mark.parametrize("name", ["publishdate", "pubdate", "parsely-pub-date", "sailthru.date", "DC.date.issued"])
+def test_publication_metas_of_other_cms(name) -> None:
+    head = f'<meta name="{name}" content="2024-04-24T23:52:00+08:00" />'
+    assert article_dict(page(head=head), URL)["published_at"] == "2024-04-24T22:52:00+07:00"
+
+
+def test_open_graphs_publication_time_comes_before_other_metas() -> None:
+    head = '<meta name="date" content="2024-04-01" />'
+    head += '<meta property="article:published_time" content="2024-04-27T07:39+0200" />'
+    assert article_dict(page(head=head), URL)["published_at"] == "2024-04-27T12:39:00+07:00"
+
+
 def test_times_without_an_offset_are_the_pages_own_and_a_date_alone_keeps_its_day() -> None:
     head = '<meta property="article:modified_time" content="2024-08-23T09:00:00+02:00" />'
     naive = article_dict(page(head=head, body='<time datetime="2024-08-22T12:00:00">22.8.</time>'), URL)

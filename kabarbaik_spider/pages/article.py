@@ -122,6 +122,11 @@ AUTHOR_LABELS = (
     "scritto da",
     "geschreven door",
 )
+# The publication time in the head, Open Graph's first, then the names other CMSs and SEO plugins use.
+DATE_METAS = (
+    "article:published_time", "og:published_time", "publishdate", "pubdate", "publish-date", "parsely-pub-date",
+    "sailthru.date", "DC.date.issued", "dc.date.issued", "dcterms.created", "date",
+)  # fmt: skip
 MAX_NAME_LENGTH = 80
 TAG_METAS = ("article:tag", "news_keywords", "keywords")
 ARTICLE_SCOPES = ("(//h1)[1]/ancestor::article[1]", "(//article)[1]", "(//main)[1]", "//body")
@@ -157,7 +162,12 @@ MARKUP_IN_TEXT = re.compile(r"<(?:p|div|br|h[2-6]|ul|li)\b", re.IGNORECASE)  # a
 NAMES_JOINED = re.compile(r"\s+(?:and|und|dan|serta|og|och|en|et|y|e|i)\s+|\s*[;&]\s*|\s+/\s+")
 MAX_VIEWS_DIGITS = 15
 MAX_TIMES_READ = 10  # <time> elements read for the page's UTC offset
-TITLE_SEPARATORS = "-–—|·•:»/｜"  # between a headline and the site's name
+TITLE_SEPARATORS = "-–—|·•:»/｜*："  # between a headline and the site's name (full-width in CJK titles)
+# The end of a kicker before a headline: ``Nahost: …``, ``Eskalation im Nahen Osten - …``, ``Politik | …``.
+KICKER_END = re.compile(r"(?::|\s[-–—|·•»]|\|)\s+")
+KICKER_BEFORE = re.compile(r"(?::|\s[-–—|·•»]|\|)\s*$")
+MIN_HEADLINE_WORDS = 3  # a shared tail shorter than this is a phrase, not the headline
+TRUNCATED = ("…", "...")
 BYLINE_PREFIX = re.compile(
     r"^(?:Pos-pos oleh|View all posts by|Posts by|Zur Profilseite von|Mehr von|Alle Artikel von"
     r"|By|Von|Oleh|Por|Par)\s+",
@@ -194,6 +204,47 @@ def without_name(title: str, name: str) -> str:
         if len(rest) > 1 and rest[0] in TITLE_SEPARATORS:
             return rest[1:].lstrip() or title
     return title
+
+
+def site_name_anywhere(title: str, name: str) -> str:
+    """``title`` cut before ``name`` standing after a separator mid-title (``T | Site | by X``, ``T * Site * by X``).
+
+    Only the site's name is cut, with what follows it: a kicker or section without the name stays.
+    """
+    found = re.search(
+        rf"\s*[{re.escape(TITLE_SEPARATORS)}]\s*{re.escape(name)}\s*(?:[{re.escape(TITLE_SEPARATORS)}].*)?$",
+        title,
+        re.IGNORECASE,
+    )
+    return title[: found.start()].rstrip() if found and found.start() > 0 else title
+
+
+def shared_headline(one: str, other: str) -> str | None:
+    """The headline two titles share after different kickers: ``Iran: T`` and ``Nahost - T`` give ``T``.
+
+    SEO titles and the page's headline often put different topics before the same headline; what both
+    end with, after a separator in both, is the headline. A title that holds the other is not two kickers.
+    """
+    folded, other_folded = one.casefold(), other.casefold()
+    if folded in other_folded or other_folded in folded:
+        return None
+    for cut in KICKER_END.finditer(one):
+        tail = one[cut.end() :]
+        if (
+            len(tail.split()) >= MIN_HEADLINE_WORDS
+            and other.endswith(tail)
+            and KICKER_BEFORE.search(other[: len(other) - len(tail)])
+        ):
+            return tail
+    return None
+
+
+def completed(title: str, other: str) -> str | None:
+    """``other`` when ``title`` is it cut short with an ellipsis (search titles are cut at a length)."""
+    stem = title.removesuffix(TRUNCATED[0]).removesuffix(TRUNCATED[1]).rstrip()
+    if stem != title and len(stem.split()) >= MIN_HEADLINE_WORDS and other.startswith(stem) and len(other) > len(stem):
+        return other
+    return None
 
 
 def without_prefix(byline: str | None) -> str | None:
@@ -302,8 +353,9 @@ class ArticleParser(FieldReader):
         stated = [
             self.ld.posting.get("datePublished"),
             self.ld.posting.get("dateModified"),
-            self.meta("article:published_time"),
+            *map(self.meta, DATE_METAS),
             self.meta("article:modified_time"),
+            self.meta("og:updated_time"),
             *self.doc.xpath("//time/@datetime").getall()[:MAX_TIMES_READ],
         ]
         return zone_of(stated) or WIB
@@ -340,13 +392,17 @@ class ArticleParser(FieldReader):
 
     def title(self) -> Sources:
         return (
-            Source(JSONLD, lambda: self.without_site_name(html.unescape(self.ld.text("headline") or ""))),
-            Source(META, lambda: self.without_site_name(self.meta("og:title"))),
+            Source(JSONLD, lambda: self.completed(self.without_site_name(self.ld_headline))),
+            Source(META, lambda: self.agreed(self.completed(self.without_site_name(self.meta("og:title"))))),
             Source(THEME, lambda: node_text(self.doc.css(TITLE))),
             Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_TITLE)[:1])),
             Source(STRUCTURE, lambda: node_text(self.doc.xpath("(//h1)[1]"))
                    or self.without_site_name(node_text(self.doc.xpath("//head/title")))),
         )  # fmt: skip
+
+    @property
+    def ld_headline(self) -> str:
+        return html.unescape(self.ld.text("headline") or "")
 
     @cached_property
     def site_names(self) -> list[str]:
@@ -364,19 +420,48 @@ class ArticleParser(FieldReader):
         return list(dict.fromkeys(found))
 
     def without_site_name(self, title: str | None) -> str | None:
-        """A headline without the site's name before or after it (``… - Golem.de``, ``Site | …``)."""
+        """A headline without the site's name before or after it (``… - Golem.de``, ``Site | …``), or mid-title
+        with what follows it (``… | Site | by Author``)."""
         if not title:
             return None
         for name in self.site_names:
             shorter = without_name(title, name)
+            if shorter == title:
+                shorter = site_name_anywhere(title, name)
             if shorter != title:
                 return shorter
         return title
 
+    @cached_property
+    def other_titles(self) -> list[str]:
+        """What else names the article: the page's ``<h1>``, ``og:title``, ``twitter:title``, ``<title>``; each
+        without the site's name."""
+        found = (
+            node_text(self.doc.xpath("(//h1)[1]")),
+            self.meta("og:title"),
+            self.meta("twitter:title"),
+            node_text(self.doc.xpath("//head/title")),
+        )
+        return [title for title in map(self.without_site_name, found) if title]
+
+    def completed(self, title: str | None) -> str | None:
+        """``title`` whole where it was cut short (``…``) and another of the page's titles has it all."""
+        if not title:
+            return None
+        return next((whole for other in self.other_titles if (whole := completed(title, other))), title)
+
+    def agreed(self, title: str | None) -> str | None:
+        """An SEO title's headline alone, where the page's ``<h1>`` puts a different kicker before the same words.
+
+        Not for JSON-LD's headline, which publishers write with the kicker they mean.
+        """
+        h1 = self.without_site_name(node_text(self.doc.xpath("(//h1)[1]")))
+        return (shared_headline(title, h1) if title and h1 else None) or title
+
     def published_at(self) -> Sources:
         return (
             Source(JSONLD, lambda: self.page_time(self.ld.posting.get("datePublished"))),
-            Source(META, lambda: self.page_time(self.meta("article:published_time"))),
+            Source(META, lambda: next(filter(None, (self.page_time(self.meta(name)) for name in DATE_METAS)), None)),
             Source(MICRODATA, lambda: self.page_time(self.doc.xpath(MICRODATA_PUBLISHED).get())),
             Source(THEME, lambda: self.page_time(self.doc.css(VISIBLE_TIME).xpath("@datetime").get())
                    or visible_date(node_text(self.doc.css(VISIBLE_TIME)) or node_text(self.doc.css(VISIBLE_DATE)))),

@@ -31,6 +31,7 @@ ARTICLE_TYPES = frozenset(
         "OpinionNewsArticle", "BackgroundNewsArticle", "ReviewNewsArticle", "Report", "SocialMediaPosting",
     }
 )  # fmt: skip
+POSTING_TYPES = ("LiveBlogPosting", "ClaimReview")  # the page's story, for its dates only
 _WHITESPACE = re.compile(r"\s+")
 MONTHS = {
     name[:3]: number
@@ -216,8 +217,9 @@ class JsonLd:
 
     @cached_property
     def posting(self) -> dict[str, Any]:
-        """The article, else a live blog: its dates are the story's, though its headline is written for search."""
-        return self.article or self.first("LiveBlogPosting")
+        """The article, else a live blog or a fact check: their dates are the story's, though their headlines
+        are written for search (a live blog's) or name the claim (a fact check's)."""
+        return self.article or self.first(*POSTING_TYPES)
 
     @cached_property
     def image(self) -> dict[str, Any]:

@@ -1,0 +1,71 @@
+"""Titles as other publishers write them: site names mid-title, kickers, search titles cut short."""
+
+from __future__ import annotations
+
+from kabarbaik_spider.pages.article import ArticleParser, completed, shared_headline, site_name_anywhere
+
+URL = "https://www.example.org/2025/05/kabar/"
+
+
+def title_of(head: str = "", body: str = "") -> str | None:
+    html = f"<html><head>{head}</head><body><article>{body}<p>Teks berita.</p></article></body></html>"
+    return ArticleParser(html, URL).field("title")
+
+
+def og(title: str) -> str:
+    return f'<meta property="og:title" content="{title}"><meta property="og:site_name" content="Kabar Contoh">'
+
+
+def ld(headline: str) -> str:
+    return f'<script type="application/ld+json">{{"@type": "NewsArticle", "headline": "{headline}"}}</script>'
+
+
+def test_the_site_name_mid_title_is_cut_with_what_follows_it() -> None:
+    assert site_name_anywhere("Banjir di Kota | Kabar Contoh | by Siti", "Kabar Contoh") == "Banjir di Kota"
+    assert site_name_anywhere("Banjir di Kota * Kabar Contoh * by Siti", "kabar contoh") == "Banjir di Kota"
+    assert title_of(og("Banjir di Kota * Kabar Contoh * by Siti")) == "Banjir di Kota"
+
+
+def test_a_title_without_the_site_name_keeps_its_separators() -> None:
+    assert site_name_anywhere("Abnehmspritze kommt - So teuer wird sie", "waz.de") == (
+        "Abnehmspritze kommt - So teuer wird sie"
+    )
+    assert site_name_anywhere("Kabar Contoh: Banjir", "Kabar Contoh") == "Kabar Contoh: Banjir"  # a start, not mid
+
+
+def test_two_kickers_before_one_headline_leave_the_headline() -> None:
+    assert shared_headline("Iran: Die Lage ist ernst heute", "Nahost - Die Lage ist ernst heute") == (
+        "Die Lage ist ernst heute"
+    )
+    assert shared_headline("Bei Protesten: Bericht: A getötet", "Bericht: A getötet") is None  # one holds the other
+    assert shared_headline("Iran: Lage ernst", "Nahost - Lage ernst") is None  # two words: a phrase
+    assert shared_headline("Ein Tag voller Sorgen", "Zwei Tage voller Sorgen") is None  # no separator
+
+
+def test_an_og_title_loses_its_kicker_when_the_h1_has_another() -> None:
+    head = og("Iranischer Angriff: «Die Zurückhaltung hat viel mit den USA zu tun»")
+    body = "<h1>Eskalation im Nahen Osten - «Die Zurückhaltung hat viel mit den USA zu tun»</h1>"
+    assert title_of(head, body) == "«Die Zurückhaltung hat viel mit den USA zu tun»"
+
+
+def test_json_ld_keeps_its_kicker() -> None:
+    body = "<h1>Neue Regierung: Drusen fordern Teilhabe statt Schutz</h1>"
+    assert title_of(ld("Minderheit in Syrien: Drusen fordern Teilhabe statt Schutz"), body) == (
+        "Minderheit in Syrien: Drusen fordern Teilhabe statt Schutz"
+    )
+
+
+def test_a_title_cut_short_is_completed_from_another() -> None:
+    assert completed("Pemkab luncurkan program baru untuk…", "Pemkab luncurkan program baru untuk warga desa") == (
+        "Pemkab luncurkan program baru untuk warga desa"
+    )
+    assert completed("Pemkab luncurkan program", "Pemkab luncurkan program baru") is None  # not cut short
+    body = "<h1>Pemkab luncurkan program baru untuk warga desa</h1>"
+    whole = "Pemkab luncurkan program baru untuk warga desa"
+    assert title_of(ld("Pemkab luncurkan program baru untuk..."), body) == whole
+
+
+def test_a_full_width_colon_before_the_site_name_is_a_separator() -> None:
+    head = '<meta property="og:title" content="南海トラフ、一時調査：中日新聞Web">'
+    head += '<meta property="og:site_name" content="中日新聞Web">'
+    assert title_of(head) == "南海トラフ、一時調査"
