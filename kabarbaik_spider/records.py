@@ -16,7 +16,7 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from kabarbaik_spider.channels.rest_api import BATCH, posts_by_id
+from kabarbaik_spider.channels.rest_api import BATCH, PLAIN, PRETTY, posts_by_id
 from kabarbaik_spider.items import Article
 from kabarbaik_spider.pages.api import api_article_dict, read_posts
 from kabarbaik_spider.pages.article import ArticleParser
@@ -86,7 +86,7 @@ class WordPressRecords:
         if not check.waiting:
             return None
         ids = list(check.waiting)[: self.batch_size]
-        url = posts_by_id(self.walk.origin, ids)
+        url = posts_by_id(self.walk.origin, ids, self.walk.api_root)
         check.batches[url] = {post_id: check.waiting.pop(post_id) for post_id in ids}
         check.requests += 1
         return url
@@ -94,10 +94,17 @@ class WordPressRecords:
     def held(self, post_id: int, key: str, pages: Pages) -> Held:
         return self.parsed.pop(post_id, None) or Held.parsed(key, pages)
 
-    def read(self, url: str, body: bytes) -> list[Built]:
-        """The items of one records answer: each merged with its record, or as its page gave it."""
-        batch = self.walk.records.batches.pop(url, {})
+    def read(self, url: str, body: bytes) -> list[Built] | None:
+        """The items of one records answer: each merged with its record, or as its page gave it.
+
+        None when the answer says the site's API lives elsewhere (plain permalinks answer the
+        /wp-json/ route with a page): the batch then waits to be asked again, at ?rest_route=.
+        """
         posts = read_posts(body)
+        if posts is None and self.walk.api_root == PRETTY:
+            self.walk.api_root = PLAIN
+            return None
+        batch = self.walk.records.batches.pop(url, {})
         if posts is None:
             return self.give_up(batch, "the API answered with something that is not a list of posts")
         records = {post.get("id"): post for post in posts if isinstance(post, dict)}
@@ -105,6 +112,13 @@ class WordPressRecords:
 
     def failed(self, url: str, why: str) -> list[Built]:
         return self.give_up(self.walk.records.batches.pop(url, {}), why)
+
+    def ask_again(self, url: str) -> str | None:
+        """The same batch asked anew (the API's URLs changed form): its posts wait again, first."""
+        check = self.walk.records
+        check.waiting = {**check.batches.pop(url, {}), **check.waiting}
+        check.requests -= 1  # the request that found the wrong form does not count as asked
+        return self.batch()
 
     def give_up(self, batch: dict[int, tuple[str, Pages]], why: str) -> list[Built]:
         """The records cannot be read: this batch, those waiting and every later item go on as their pages gave."""

@@ -72,6 +72,7 @@ class Walk:
     walked: set[str] = field(default_factory=set)  # channel pages read in this run, to see a next link loop back
     vanished: dict[str, str] = field(default_factory=dict)  # ledger key → what became of a request Scrapy dropped
     api: str | None = None  # how the REST API answered, when the walk asked it
+    api_root: str = "pretty"  # the form of the REST API's URLs this site answers (channels.rest_api)
     sitemaps_read: dict[str, str | None] = field(default_factory=dict)  # post sitemap read whole → its lastmod
     pages_limit: int | None = None  # the most listing pages this run may read, once the listing walk used it
 

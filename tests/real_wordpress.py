@@ -478,18 +478,22 @@ class WordPress:
         return self.php(f"echo get_permalink({post.post_id});").strip()
 
     def expected(self, post: Post, channel: str = "pages") -> dict[str, Any]:
-        """The item a crawl must store for ``post``: from its page (``pages``) or its REST API record (``api``).
+        """The item a crawl must store for ``post``: from its page (``pages``), its REST API record (``api``),
+        or both (``records``: an HTML run with the API open, each key WordPress holds from its record).
 
         The pages show no modified time (Twenty Twenty-One prints the published one only), no meta
         description and no view counter; the API has the modified time and the excerpt, and no counter.
+        An HTML run keeps a modified time only for a post edited after publication.
         """
-        api = channel == "api"
+        api = channel in ("api", "records")
+        edited = post.modified is not None and post.modified > post.published
+        modified = {"api": wib(post.modified or post.published), "records": wib(post.modified) if edited else None}
         return {
             "url": self.url(post),
             "post_id": post.post_id,
             "title": post.title,
             "published_at": wib(post.published),
-            "modified_at": wib(post.modified or post.published) if api else None,
+            "modified_at": modified.get(channel),
             "author": post.author or ADMIN_NAME,
             "editor": post.editor,
             "category": post.category,

@@ -11,7 +11,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from kabarbaik_spider.channels import Answer, Ask, Channel, Forgetful, Options, channel_for
-from kabarbaik_spider.channels.rest_api import posts_by_id, posts_page
+from kabarbaik_spider.channels.rest_api import PLAIN, posts_by_id, posts_page
 from kabarbaik_spider.walk import Walk
 
 ORIGIN = "https://news.example"
@@ -157,11 +157,19 @@ def test_an_api_walk_ends_at_its_last_page_past_it_or_at_what_is_stored() -> Non
     assert (answer.end, answer.complete) == ("every post on this API page is already stored", True)
 
 
+def not_the_api(rest: Channel) -> Answer:
+    """A page where the API should answer; the first one, at /wp-json/, sends the walk to ?rest_route= first."""
+    answer = rest.read(rest.page(1), html(rest.page(1).url, "<html><body>Not the API</body></html>"))
+    if rest.walk.api_root == PLAIN and answer.next == [rest.page(1)]:
+        answer = rest.read(rest.page(1), html(rest.page(1).url, "<html><body>Not the API</body></html>"))
+    return answer
+
+
 @pytest.mark.parametrize(
     "answer_of",
     [
         lambda rest: rest.failed(rest.page(1), failure(rest.page(1).url, 401, b'{"code": "rest_login_required"}')),
-        lambda rest: rest.read(rest.page(1), html(rest.page(1).url, "<html><body>Not the API</body></html>")),
+        not_the_api,
     ],
     ids=["401", "not-json"],
 )
@@ -173,8 +181,22 @@ def test_a_closed_api_switches_the_walk_to_the_listing_on_page_1_and_fails_it_la
     assert later.switch_to is None and later.failure == "the REST API answered with HTTP 403"
 
 
-def test_the_cross_check_asks_the_same_route_by_id() -> None:
+def test_with_plain_permalinks_the_api_is_asked_at_rest_route() -> None:
+    """A site with plain permalinks answers /wp-json/ with a page (or a 404): the same route, at ?rest_route=."""
+    for answer_of in (
+        lambda rest: rest.read(rest.page(1), html(rest.page(1).url, "<html><body>Home</body></html>")),
+        lambda rest: rest.failed(rest.page(1), failure(rest.page(1).url, 404)),
+    ):
+        rest = channel("api")
+        answer = answer_of(rest)
+        plain = f"{ORIGIN}/?rest_route=/wp/v2/posts&per_page=100&_embed=1&page=1"
+        assert answer.next == [Ask("api", plain)] and answer.switch_to is None and rest.walk.api_root == PLAIN
+
+
+def test_the_records_are_asked_by_the_same_route_by_id() -> None:
     assert posts_by_id(ORIGIN, [3, 2]) == f"{ORIGIN}/wp-json/wp/v2/posts?include=3,2&per_page=100&_embed=1"
+    plain = f"{ORIGIN}/?rest_route=/wp/v2/posts&include=3,2&per_page=100&_embed=1"
+    assert posts_by_id(ORIGIN, [3, 2], PLAIN) == plain
 
 
 # -- the sitemaps -----------------------------------------------------------------------------
@@ -203,10 +225,14 @@ def test_robots_txt_names_the_sitemaps_and_without_them_the_usual_places_are_tri
     [robots] = maps.first()
     named = maps.read(robots, TextResponse(robots.url, body=b"User-agent: *\nSitemap: /sitemap_index.xml\n"))
     assert named.next == [Ask("sitemap", f"{ORIGIN}/sitemap_index.xml")]
-    yoast, core = f"{ORIGIN}/sitemap_index.xml", f"{ORIGIN}/wp-sitemap.xml"
-    assert maps.failed(robots, failure(robots.url, 404)).next == [Ask("sitemap", yoast, fallbacks=(core,))]
-    assert maps.failed(Ask("sitemap", yoast, fallbacks=(core,)), failure(yoast, 404)).next == [Ask("sitemap", core)]
-    assert maps.failed(Ask("sitemap", core), failure(core, 404)).failure == "HTTP 404"
+    yoast, core, plain = f"{ORIGIN}/sitemap_index.xml", f"{ORIGIN}/wp-sitemap.xml", f"{ORIGIN}/?sitemap=index"
+    assert maps.failed(robots, failure(robots.url, 404)).next == [Ask("sitemap", yoast, fallbacks=(core, plain))]
+    core_next = [Ask("sitemap", core, fallbacks=(plain,))]
+    assert maps.failed(Ask("sitemap", yoast, fallbacks=(core, plain)), failure(yoast, 404)).next == core_next
+    # A page where a sitemap should be (plain permalinks serve the home page there) tries the next place too.
+    page = maps.read(Ask("sitemap", core, fallbacks=(plain,)), html(core, "<html><body>Home</body></html>"))
+    assert page.next == [Ask("sitemap", plain)]
+    assert maps.failed(Ask("sitemap", plain), failure(plain, 404)).failure == "HTTP 404"
 
 
 def test_a_sitemap_index_gives_the_post_sitemaps_that_changed() -> None:

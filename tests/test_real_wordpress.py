@@ -145,10 +145,22 @@ def test_an_api_backfill_stores_every_field_right_and_exits_0(wordpress: WordPre
     assert (run["api"], run["articles_requested"]) == ("used", 0)
 
 
-def test_a_listing_crawl_with_the_api_open_agrees_with_wordpress_record(wordpress: WordPress, tmp_path) -> None:
+ALL_BUT_VIEWS = (*PAGE_KEYS, "summary", "modified_at")
+
+
+@pytest.mark.parametrize("via", ["listing", "sitemap"])
+def test_a_default_run_with_the_api_open_stores_every_field_right_from_wordpress_record(
+    wordpress: WordPress, tmp_path: Path, via: str
+) -> None:
+    """The theme's pages lack the summary and misread nothing else now; WordPress's record is the source."""
     store = tmp_path / "articles.jsonl"
-    result = crawl(wordpress, store)
+    result = crawl(wordpress, store, "-a", f"via={via}")
     assert result.returncode == EXIT_OK, last_run(store)["problems"]
+    assert_right(store, wordpress, ALL_BUT_VIEWS, channel="records")
+    run = last_run(store)
+    assert run["crosscheck"]["requests"] == 1 and run["crosscheck"]["checked"] == len(wordpress.posts)
+    assert run["crosscheck"]["page_disagrees"] == {"summary": len(wordpress.posts)}  # core prints no description
+    assert run["sources"]["tags"] == {"api": len(wordpress.posts)}
 
 
 # -- a block theme, and dated permalinks --------------------------------------------------------------------
@@ -177,3 +189,37 @@ def test_on_a_block_theme_with_the_api_closed_the_core_blocks_give_every_field_i
     assert not problems, problems
     assert stored[paged.post_id]["body"] == "\n\n".join(paged.paragraphs[0])  # its first page, whole
     assert last_run(store)["sources"]["category"] == {"wordpress": len(site.posts)}
+
+
+def test_on_a_block_theme_with_the_api_open_every_field_is_right_even_what_the_pages_lack(
+    twenty_twenty_three: WordPress, tmp_path: Path
+) -> None:
+    """The caption, the summary and the second page of the post in pages are WordPress's, not the theme's."""
+    store = tmp_path / "articles.jsonl"
+    result = crawl(twenty_twenty_three, store)
+    assert result.returncode == EXIT_OK, last_run(store)["problems"]
+    assert_right(store, twenty_twenty_three, ALL_BUT_VIEWS, channel="records")
+    assert {"image_caption", "summary"} <= set(last_run(store)["crosscheck"]["page_disagrees"])
+
+
+# -- plain permalinks (/?p=N): no pretty URLs, and the REST API at /?rest_route= -----------------------------
+
+
+@pytest.fixture(scope="module")
+def plain_permalinks(wordpress_sites: Sites) -> WordPress:
+    return wordpress_sites.make(theme="twentytwentyone", permalinks="")
+
+
+def test_with_plain_permalinks_a_default_run_stores_every_field_right(plain_permalinks: WordPress, tmp_path) -> None:
+    store = tmp_path / "articles.jsonl"
+    result = crawl(plain_permalinks, store)
+    assert result.returncode == EXIT_OK, (last_run(store)["problems"], result.stderr[-2000:])
+    assert_right(store, plain_permalinks, ALL_BUT_VIEWS, channel="records")
+
+
+@pytest.mark.parametrize("via", ["listing", "sitemap", "api"])
+def test_with_plain_permalinks_every_channel_finds_every_post(plain_permalinks: WordPress, tmp_path, via) -> None:
+    store = tmp_path / "articles.jsonl"
+    result = crawl(plain_permalinks, store, "-a", f"via={via}")
+    assert result.returncode == EXIT_OK, (last_run(store)["problems"], result.stderr[-2000:])
+    assert len(read_store(store)) == len(plain_permalinks.posts)

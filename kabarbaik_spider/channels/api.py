@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from kabarbaik_spider.channels import Answer, Ask, Channel, Post
-from kabarbaik_spider.channels.rest_api import CLOSED, PAST_THE_END, error_code, posts_page
+from kabarbaik_spider.channels.rest_api import (
+    CLOSED,
+    PAST_THE_END,
+    PLAIN,
+    PRETTY,
+    error_code,
+    posts_page,
+    pretty_route_missing,
+)
 from kabarbaik_spider.pages.api import ApiPost, read_posts
 from kabarbaik_spider.spiders.answers import api_answer
 
@@ -30,10 +38,13 @@ class ApiChannel(Channel):
         return [self.page(1)]
 
     def page(self, number: int) -> Ask:
-        return Ask("api", posts_page(self.options.origin, number, self.options.api_page_size), page=number)
+        url = posts_page(self.options.origin, number, self.options.api_page_size, self.walk.api_root)
+        return Ask("api", url, page=number)
 
     def read(self, ask: Ask, response: Response) -> Answer:
         records = read_posts(response.body)
+        if records is None and ask.page == 1 and self.walk.api_root == PRETTY:  # plain permalinks answer with a page
+            return self.at_rest_route(f"an answer that is not a list of posts ({api_answer(response)})")
         if records is None:
             return self.unusable(ask, f"an answer that is not a list of posts ({api_answer(response)})")
         self.walk.pages += 1
@@ -58,15 +69,26 @@ class ApiChannel(Channel):
 
     def failed(self, ask: Ask, failure: Failure) -> Answer:
         response = failure.value.response if failure.check(HttpError) else None
+        if ask.page == 1 and pretty_route_missing(response, self.walk.api_root):
+            return self.at_rest_route(f"HTTP 404 {error_code(response) or ''}".strip())
         if response is not None and response.status == 400 and error_code(response) == PAST_THE_END and ask.page > 1:
             return Answer(end=f"past the API's last page ({PAST_THE_END})", complete=True)
         if response is not None and response.status in CLOSED:
             return self.unusable(ask, f"HTTP {response.status} {error_code(response) or ''}".strip())
         return super().failed(ask, failure)
 
+    def at_rest_route(self, what: str) -> Answer:
+        """The /wp-json/ route is not there (plain permalinks): ask the same route at ?rest_route= once."""
+        self.walk.api_root, self.at_wp_json = PLAIN, what
+        return Answer(next=[self.page(1)])
+
+    at_wp_json: str | None = None  # what /wp-json/ answered, when the walk went on to ?rest_route=
+
     def unusable(self, ask: Ask, what: str) -> Answer:
         """The API is closed or answers nonsense: on its first page the walk switches to the HTML listing."""
         if ask.page > 1:
             return Answer(failure=f"the REST API answered with {what}")
+        if self.at_wp_json:
+            what = f"{self.at_wp_json} at /wp-json/, and at ?rest_route= {what}"
         self.walk.api = f"closed: {what}; walked the HTML listing instead"
         return Answer(switch_to="listing", failure=what)

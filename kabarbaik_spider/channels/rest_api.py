@@ -12,19 +12,34 @@ from collections.abc import Iterable
 from scrapy.http import Response
 
 POSTS_ROUTE = "/wp-json/wp/v2/posts"
+# Where a site answers the REST API: under /wp-json/ with pretty permalinks; with plain ones (/?p=N) only
+# through ?rest_route=, which every WordPress understands.
+PRETTY, PLAIN = "pretty", "plain"
 BATCH = 100  # posts per request: the most WordPress gives
 CLOSED = (401, 403, 404)  # a security plugin, the API switched off, or no WordPress API at all
 PAST_THE_END = "rest_post_invalid_page_number"  # the 400 for a page number past the last
 
 
-def posts_page(origin: str, page: int, size: int = BATCH) -> str:
+def posts(origin: str, query: str, root: str = PRETTY) -> str:
+    """The posts route with ``query``, in the form the site answers (:data:`PRETTY` or :data:`PLAIN`)."""
+    if root == PLAIN:
+        return f"{origin}/?rest_route=/wp/v2/posts&{query}"
+    return f"{origin}{POSTS_ROUTE}?{query}"
+
+
+def posts_page(origin: str, page: int, size: int = BATCH, root: str = PRETTY) -> str:
     """Page ``page`` of every published post, newest first, with authors, terms and images embedded."""
-    return f"{origin}{POSTS_ROUTE}?per_page={size}&_embed=1&page={page}"
+    return posts(origin, f"per_page={size}&_embed=1&page={page}", root)
 
 
-def posts_by_id(origin: str, ids: Iterable[int]) -> str:
+def posts_by_id(origin: str, ids: Iterable[int], root: str = PRETTY) -> str:
     """The records of up to :data:`BATCH` posts named by id, in one request."""
-    return f"{origin}{POSTS_ROUTE}?include={','.join(map(str, ids))}&per_page={BATCH}&_embed=1"
+    return posts(origin, f"include={','.join(map(str, ids))}&per_page={BATCH}&_embed=1", root)
+
+
+def pretty_route_missing(response: Response | None, root: str) -> bool:
+    """A 404 for the /wp-json/ route: a site with plain permalinks, whose API answers at ?rest_route= only."""
+    return response is not None and response.status == 404 and root == PRETTY
 
 
 def error_code(response: Response) -> str | None:

@@ -15,8 +15,16 @@ if TYPE_CHECKING:
     from scrapy.http import Response
     from twisted.python.failure import Failure
 
-FALLBACKS = ("/sitemap_index.xml", "/wp-sitemap.xml")  # Yoast's, then WordPress core's
+# Yoast's, then WordPress core's, then core's with plain permalinks (whose robots.txt is not WordPress's).
+FALLBACKS = ("/sitemap_index.xml", "/wp-sitemap.xml", "/?sitemap=index")
 POST_SITEMAP = re.compile(r"/(?:post-sitemap\d*\.xml|wp-sitemap-posts-post-\d+\.xml)(?:\.gz)?$")
+PLAIN_POST_SITEMAP = re.compile(r"(?:^|&)sitemap=posts&sitemap-subtype=post(?:&|$)")
+
+
+def is_post_sitemap(url: str) -> bool:
+    """A sitemap of posts (not pages, categories or authors), by Yoast's or WordPress core's name for it."""
+    parts = urlsplit(url)
+    return bool(POST_SITEMAP.search(parts.path) or PLAIN_POST_SITEMAP.search(parts.query))
 
 
 class SitemapChannel(Channel):
@@ -36,6 +44,8 @@ class SitemapChannel(Channel):
         if ask.kind == "robots":
             return Answer(next=self.sitemaps(list(sitemap_urls_from_robots(response.body, base_url=response.url))))
         sitemap = read_sitemap(response)
+        if sitemap is None and ask.fallbacks:  # a page where a sitemap should be: try the next usual place
+            return Answer(next=[Ask("sitemap", ask.fallbacks[0], fallbacks=ask.fallbacks[1:])])
         if sitemap is None:
             return Answer(failure=f"not a sitemap ({api_answer(response)})")
         self.walk.pages += 1
@@ -44,7 +54,7 @@ class SitemapChannel(Channel):
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
                 url, lastmod = entry.get("loc", ""), entry.get("lastmod")
-                if not POST_SITEMAP.search(urlsplit(url).path) or not on_site(url, domains):
+                if not is_post_sitemap(url) or not on_site(url, domains):
                     continue
                 if not self.options.full and self.memory.sitemap_unchanged(url, lastmod):
                     answer.counts["sitemap_unchanged"] = answer.counts.get("sitemap_unchanged", 0) + 1

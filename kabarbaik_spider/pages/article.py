@@ -26,6 +26,7 @@ from kabarbaik_spider.pages.main_text import main_text, text_blocks
 from kabarbaik_spider.pages.markup import (
     NOT_CONTENT,
     NOT_IN_QUERY_LOOP,
+    PLAIN_POST,
     absolute,
     date_in_words,
     has_class,
@@ -365,11 +366,12 @@ class ArticleParser(FieldReader):
         return iso_date(value, lambda: self.zone)
 
     def page_url(self, href: str | None) -> str | None:
-        """A link as the item keeps it: absolute, without query or fragment."""
+        """A link as the item keeps it: absolute, without query (but a plain permalink's ``?p=N``) or fragment."""
         if not href:
             return None
         parts = urlsplit(absolute(self.url, href))
-        return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+        plain = parts.query if PLAIN_POST.match(parts.query) else ""  # /?p=123 is the post's own URL
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, plain, ""))
 
     # -- fields, one each ----------------------------------------------------
 
@@ -728,9 +730,12 @@ class ArticleParser(FieldReader):
         """
         canonical = (self.field("url") or self.url).rstrip("/")
         path = urlsplit(canonical).path
-        if not path:
+        if urlsplit(canonical).query:  # a plain permalink: /?p=123&page=2
+            path, pattern = urlsplit(canonical).query, re.compile(re.escape(canonical) + r"&page=(\d+)$")
+        elif path:
+            pattern = re.compile(re.escape(canonical) + r"/(\d+)/?$")
+        else:
             return []
-        pattern = re.compile(re.escape(canonical) + r"/(\d+)/?$")
         numbered: dict[int, str] = {}
         for href in self.doc.xpath("//a/@href[contains(., $path)]", path=path).getall():
             found = pattern.match(absolute(self.url, href))

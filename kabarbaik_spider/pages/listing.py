@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from kabarbaik_spider.pages.markup import NOT_CONTENT, absolute, date_in_words, post_id
+from kabarbaik_spider.pages.markup import NOT_CONTENT, PLAIN_POST, absolute, date_in_words, post_id
 from kabarbaik_spider.pages.sources import node_text, page_selector, visible_date
 
 # Theme markup: the model's guess at the live theme's class names.
@@ -36,6 +36,13 @@ NEXT_WORDS = re.compile(r"^(?:berikutnya|selanjutnya|next|older posts?|»|›)",
 PAGE_NUMBER = re.compile(r"/page/(\d+)/?$")
 LISTING_BODY_CLASSES = frozenset({"home", "blog", "archive", "category", "tag", "author", "date", "paged", "search"})
 NOT_A_POST = re.compile(r"^/(?:category|tag|author|page|wp-[a-z]+|feed|search)/|^/$|\.\w{2,4}$")
+
+
+def is_post_link(path: str, query: str) -> bool:
+    """A link that can be a post's: a path that is no archive, feed or file, or a plain permalink ``/?p=N``."""
+    if query:
+        return path in ("", "/") and bool(PLAIN_POST.match(query))
+    return not NOT_A_POST.search(path)
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,7 @@ def structural_cards(doc: Selector, url: str) -> list[Card]:
     for link in doc.xpath(HEADING_LINKS):
         target = absolute(url, link.attrib["href"])
         parts = urlsplit(target)
-        if parts.netloc == host and not parts.query and not NOT_A_POST.search(parts.path):
+        if parts.netloc == host and is_post_link(parts.path, parts.query):
             container = link.xpath("ancestor::article[1]") or link.xpath("ancestor::*[self::li or self::div][1]")
             card = container[0] if container else link
             cards.append(Card(target, card_date(card), post_id(card.attrib.get("class", ""))))

@@ -119,6 +119,9 @@ def has_value(value: Any) -> bool:
     return value not in (None, "", [])
 
 
+PLAIN_POST = re.compile(r"^p=\d+$")  # the query of a WordPress plain permalink, /?p=123
+
+
 def absolute(base: str, href: str) -> str:
     """``href`` as found in the page (white space around it dropped), joined to the page's URL."""
     return urljoin(base, href.strip())

@@ -15,7 +15,7 @@ from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
 from kabarbaik_spider.middlewares import GIVE_UP_REASON
-from kabarbaik_spider.pages.listing import NOT_A_POST
+from kabarbaik_spider.pages.listing import is_post_link
 
 SITEMAP_MAXSIZE = 50 * 1024 * 1024  # the sitemap protocol's limit, uncompressed
 # Errors that come without a message: what they mean.
@@ -54,7 +54,7 @@ def on_site(url: str, domains: list[str]) -> bool:
 def is_post_url(url: str, domains: list[str]) -> bool:
     """A sitemap entry that can be a post: on the site, not its home page, not a category, tag or author."""
     parts = urlsplit(url)
-    return on_site(url, domains) and not parts.query and not NOT_A_POST.search(parts.path)
+    return on_site(url, domains) and is_post_link(parts.path, parts.query)
 
 
 def describe_failure(failure: Failure) -> str:

@@ -26,6 +26,7 @@ from twisted.python.failure import Failure
 
 from kabarbaik_spider.channels import Answer, Ask, Channel, Forgetful, Options, channel_for, hints
 from kabarbaik_spider.channels.listing import GONE
+from kabarbaik_spider.channels.rest_api import PLAIN, pretty_route_missing
 from kabarbaik_spider.crawl_store import stop_for_store_failure, store_of
 from kabarbaik_spider.items import Article
 from kabarbaik_spider.pages.article import ArticleParser
@@ -302,14 +303,27 @@ class KabarbaikSpider(scrapy.Spider):
             self.crawler.engine.crawl(self.records_request(url))
             raise DontCloseSpider
 
-    def parse_records(self, response: Response) -> Iterator[Article]:
+    def parse_records(self, response: Response) -> Iterator[scrapy.Request | Article]:
         self.answered(response.request)
         self.crawler.stats.inc_value("kabarbaik/requests/records")
-        yield from self.release(self.records.read(response.meta[ASKED], response.body))
+        built = self.records.read(response.meta[ASKED], response.body)
+        if built is None:  # plain permalinks: the same route at ?rest_route=
+            yield from self.records_again(response.meta[ASKED])
+            return
+        yield from self.release(built)
 
-    def records_failed(self, failure: Failure) -> Iterator[Article]:
+    def records_again(self, url: str) -> Iterator[scrapy.Request]:
+        again = self.records.ask_again(url)
+        if again:
+            yield self.records_request(again)
+
+    def records_failed(self, failure: Failure) -> Iterator[scrapy.Request | Article]:
         self.answered(failure.request)
         self.crawler.stats.inc_value("kabarbaik/requests/records")
+        if pretty_route_missing(failure.value.response if failure.check(HttpError) else None, self.walk.api_root):
+            self.walk.api_root = PLAIN  # plain permalinks: the same route at ?rest_route=
+            yield from self.records_again(failure.request.meta[ASKED])
+            return
         yield from self.release(self.records.failed(failure.request.meta[ASKED], describe_failure(failure)))
 
     def release(self, built: list[Built]) -> Iterator[Article]:
