@@ -98,7 +98,7 @@ class RestApi:
 
     ``/wp-json/`` is the index; ``/wp-json/wp/v2/posts`` pages with ``per_page``
     (1-100) and ``page`` (past the end: 400 ``rest_post_invalid_page_number``),
-    filters with ``include``, ``after``, ``modified_after`` and ``order``, and
+    filters with ``include``, ``after``, ``modified_after``, ``orderby`` (``date``, ``modified``) and ``order``, and
     sends ``X-WP-Total``, ``X-WP-TotalPages`` and ``Link: rel="next"``. Slashes
     are escaped as WordPress's encoder does. ``closed`` (401 or 403) answers
     every API URL with ``rest_login_required``, as a security plugin does.
@@ -148,7 +148,8 @@ class RestApi:
             and (after is None or post_time(post, "date_gmt") > after)
             and (modified_after is None or post_time(post, "modified_gmt") > modified_after)
         ]
-        posts.sort(key=lambda post: post_time(post, "date_gmt"), reverse=one("order", "desc") != "asc")
+        by = "modified_gmt" if one("orderby") == "modified" else "date_gmt"
+        posts.sort(key=lambda post: post_time(post, by), reverse=one("order", "desc") != "asc")
         pages = -(-len(posts) // per_page)
         if page > max(pages, 1):
             return api_error(

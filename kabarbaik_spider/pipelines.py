@@ -64,7 +64,10 @@ class ValidatePipeline(StoreBoundPipeline):
 
 
 class DedupePipeline(StoreBoundPipeline):
-    """Drops an article the store already holds, or that this run already passed."""
+    """Drops an article this run already passed, or that the store holds as it is now (views aside).
+
+    A stored article that changed on the site goes on, to be stored as its next revision.
+    """
 
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
@@ -74,7 +77,8 @@ class DedupePipeline(StoreBoundPipeline):
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         url, post_id = adapter.get("url"), adapter.get("post_id")
-        if self.store.has(url, post_id) or url in self.seen_urls or post_id in self.seen_post_ids:
+        unchanged = self.store.has(url, post_id) and not self.store.edits(as_record(item))
+        if unchanged or url in self.seen_urls or post_id in self.seen_post_ids:
             self.stats.inc_value("kabarbaik/duplicate")
             raise DropItem(f"Duplicate {url} (post {post_id})", log_level="INFO")
         self.seen_urls.add(url)
@@ -83,10 +87,15 @@ class DedupePipeline(StoreBoundPipeline):
 
 
 class StorePipeline(StoreBoundPipeline):
-    """Appends the item to the store as one whole, flushed JSON line."""
+    """Appends the item to the store as one whole, flushed JSON line: a new article, or a stored one's next revision."""
 
     def process_item(self, item: Any) -> Any:
         record = as_record(item)
+        changed = self.store.edits(record)
+        if changed:
+            self.write(record.get("url"), partial(self.store.append_revision, record, changed))
+            self.stats.inc_value("kabarbaik/revisions")
+            return item
         self.write(record.get("url"), partial(self.store.append, record))
         self.stats.inc_value("kabarbaik/stored")
         return item

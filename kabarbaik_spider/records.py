@@ -67,6 +67,7 @@ class WordPressRecords:
         self.walk = walk
         self.batch_size = batch_size
         self.parsed: dict[int, Held] = {}  # post id → the held item as parsed in this process
+        self.known: dict[int, dict[str, Any]] = {}  # post id → its record, already read (an edited post's)
 
     @property
     def active(self) -> bool:
@@ -135,6 +136,8 @@ class WordPressRecords:
         return [self.built(self.held(post_id, *kept), None) for post_id, kept in batch.items()]
 
     def built(self, held: Held, post: dict[str, Any] | None) -> Built:
+        if post is not None:
+            self.walk.changes.saw(post.get("modified_gmt"))
         page = asdict(held.article)
         record = api_article_dict(post) if post is not None else None
         if record is None or record["url"] != page["url"]:

@@ -225,6 +225,9 @@ class RunReport:
             "articles_failed": [{"url": url, "reason": why} for url, why in store.failed_now.items()],
             "articles_given_up": store.given_up_now,
             "articles_to_retry": len(store.pending),
+            "revisions": counts.get("kabarbaik/revisions", 0),  # stored articles appended again, edited
+            "deleted": len(walk.changes.deleted) if walk is not None else 0,  # tombstones appended
+            "changes": walk.changes.report() if walk is not None else None,
             "store_broken_lines": store.broken_lines[:100],
             "store_lost_articles": sorted(store.lost)[:100],  # named in broken lines: fetched again
             "store_unnamed_lines": store.unnamed_lines[:100],  # may hide an article: a whole walk looks for it

@@ -42,6 +42,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from kabarbaik_spider.items import ARTICLE_KEYS
+
 logger = logging.getLogger(__name__)
 
 # Lines start with the item's first two keys, so the index needs no full JSON parse.
@@ -52,6 +54,11 @@ _RECORD_START = re.compile(rb'\{"url": ')
 # Where a record starts inside a damaged line, and the URL it names (the URL's string must be whole).
 _RECORD_URL = re.compile(rb'\{"url": ("(?:[^"\\\n]|\\.)*")')
 _TAIL_CHUNK = 1 << 20
+# A tombstone's third key, right after the post id: it is no item.
+TOMBSTONE_MARK = b', "revision": '
+# Keys whose change alone is no revision: the view counter moves by itself, and WordPress moves the modified
+# time on a save that changed nothing a reader sees.
+NOT_AN_EDIT = ("views", "modified_at")
 
 
 def named_urls(data: bytes) -> list[str | None]:
@@ -142,8 +149,8 @@ class JsonlFile:
         self._fd: int | None = None
         self.failure: str | None = None  # set by the first failed write; later writes fail at once
 
-    def append(self, record: dict[str, Any]) -> None:
-        """Appends one whole line, or raises :class:`StoreWriteError` and leaves the file as it was."""
+    def append(self, record: dict[str, Any]) -> int:
+        """Appends one whole line and returns its offset, or raises :class:`StoreWriteError` (the file as it was)."""
         if self.failure:
             raise StoreWriteError(self.failure)
         data = encode_line(record)
@@ -156,6 +163,7 @@ class JsonlFile:
             written = os.write(self._fd, data)
             if written != len(data):
                 raise OSError(errno.EIO, f"short write, {written} of {len(data)} bytes")
+            return size
         except OSError as error:
             self.failure = f"cannot write {self.path}: {error.strerror or error}"
             if size is not None and self._fd is not None:
@@ -189,6 +197,12 @@ class JsonlStore:
         self.lock.acquire()
         self.url_lines: dict[str, int] = {}
         self.post_id_lines: dict[int, int] = {}
+        # An article's history: its lines (revisions) so far, where its last item line starts, and whether its
+        # last line is a tombstone (the post was deleted on the site).
+        self.revisions: dict[str, int] = {}
+        self.last_item: dict[str, int] = {}  # url → byte offset of its last item line (not a tombstone)
+        self.deleted: set[str] = set()
+        self.post_urls: dict[int, str] = {}
         self.lines = 0
         self.broken_lines: list[int] = []  # 1-based numbers of lines that are not one whole record
         # Articles a broken line still names (a cut line keeps its "url", a glued one holds two) → what became of
@@ -211,6 +225,8 @@ class JsonlStore:
         self.keys_seen: set[str] | None = (
             set(state["keys_seen"]) if "keys_seen" in state else (None if state else set())
         )
+        # The latest modified_gmt (UTC) a settled run saw: the next runs ask for posts modified since.
+        self.modified_mark: str | None = state.get("modified_mark")
         # Broken lines naming no article that a complete walk of the feed has since made good.
         self.walked_over: set[int] = set(state.get("broken_lines_walked", []))
         self.failed_now: dict[str, str] = {}  # this run's failed articles → why
@@ -254,17 +270,21 @@ class JsonlStore:
                 for number, found in enumerate(_RECORD_LINE.finditer(data)):
                     if found.start() != end:
                         break
-                    self._index_keys(number, found[1], found[2])
+                    tombstone = data[found.end(2) : found.end(2) + len(TOMBSTONE_MARK)] == TOMBSTONE_MARK
+                    self._index_keys(number, found[1], found[2], found.start(), tombstone)
                     self.lines, end = number + 1, found.end()
                 whole = end == len(data) and sum(1 for _ in _RECORD_START.finditer(data)) == self.lines
             if not whole:  # start again, line by line, and say which lines are not records
-                self.url_lines.clear()
-                self.post_id_lines.clear()
+                for index in (self.url_lines, self.post_id_lines, self.revisions, self.last_item, self.post_urls):
+                    index.clear()
+                self.deleted.clear()
                 self.lines = 0
                 lines.seek(0)
+                offset = 0
                 for line in lines:
-                    self._index_line(self.lines, line)
+                    self._index_line(self.lines, line, offset)
                     self.lines += 1
+                    offset += len(line)
         self.lost = {url: why for url, why in self.lost.items() if not self.has(url)}
         if self.broken_lines:
             shown = ", ".join(map(str, self.broken_lines[:10]))
@@ -290,7 +310,7 @@ class JsonlStore:
         if not line.startswith(b'{"url": "') or not named or not all(named):
             self.unnamed_lines.append(number)
 
-    def _index_line(self, number: int, line: bytes) -> None:
+    def _index_line(self, number: int, line: bytes, offset: int) -> None:
         """Indexes one line's keys; a line that is not one whole JSON record is counted, never indexed.
 
         The fast path reads the keys from the line's start without a full parse;
@@ -300,7 +320,7 @@ class JsonlStore:
         """
         found = _KEYS_PREFIX.match(line)
         if found and line.endswith(b"}\n") and line.find(b'{"url": ', 1) < 0:
-            self._index_keys(number, found[1], found[2])
+            self._index_keys(number, found[1], found[2], offset, line.startswith(TOMBSTONE_MARK, found.end(2)))
             return
         try:
             record = json.loads(line)
@@ -311,18 +331,29 @@ class JsonlStore:
             self._salvage(number + 1, line)
             return
         url, post_id = record.get("url"), record.get("post_id")
-        if isinstance(url, str) and url:
-            self.url_lines.setdefault(url, number)
-        if isinstance(post_id, int) and not isinstance(post_id, bool):
-            self.post_id_lines.setdefault(post_id, number)
+        valid_id = isinstance(post_id, int) and not isinstance(post_id, bool)
+        url = url if isinstance(url, str) else ""
+        self._index(number, url, post_id if valid_id else None, offset, "deleted_at" in record)
 
-    def _index_keys(self, number: int, url: bytes, post_id: bytes) -> None:
+    def _index_keys(self, number: int, url: bytes, post_id: bytes, offset: int, tombstone: bool) -> None:
         """Indexes the keys read from a line's start: the URL as JSON string bytes, the post id as digits or null."""
         text = url[1:-1].decode("utf-8") if b"\\" not in url else json.loads(url)
-        if text:
-            self.url_lines.setdefault(text, number)
-        if post_id != b"null":
-            self.post_id_lines.setdefault(int(post_id), number)
+        self._index(number, text, int(post_id) if post_id != b"null" else None, offset, tombstone)
+
+    def _index(self, number: int, url: str, post_id: int | None, offset: int, tombstone: bool) -> None:
+        """One line of an article's history: its first line finds it, its last one says what it is now."""
+        if url:
+            self.url_lines.setdefault(url, number)
+            self.revisions[url] = self.revisions.get(url, 0) + 1
+            if tombstone:
+                self.deleted.add(url)
+            else:
+                self.deleted.discard(url)
+                self.last_item[url] = offset
+        if post_id is not None:
+            self.post_id_lines.setdefault(post_id, number)
+            if url:
+                self.post_urls[post_id] = url
 
     def _drop_torn_tail(self) -> list[str]:
         """A line cut short (a power loss mid-write) is moved to the rejects, never kept half; the URLs it named."""
@@ -366,8 +397,12 @@ class JsonlStore:
         return url in self.gone or url in self.rejected
 
     def wants(self, url: str | None, post_id: int | None = None, full: bool = False) -> bool:
-        """The one rule for fetching a post a channel found: not stored, and not given up unless ``full`` retries it."""
-        return not self.has(url, post_id) and (full or url is None or not self.given_up(url))
+        """The one rule for fetching a post a channel found: not stored (or deleted, and listed again: it came
+        back), and not given up unless ``full`` retries it."""
+        known = self.url_of(url, post_id)
+        if known is not None and known not in self.deleted:
+            return False
+        return full or url is None or not self.given_up(url)
 
     @property
     def unvouched_lines(self) -> list[int]:
@@ -396,12 +431,57 @@ class JsonlStore:
     # -- writing -------------------------------------------------------------
 
     def append(self, record: dict[str, Any]) -> None:
-        self._articles.append(record)
-        if record.get("url"):
-            self.url_lines.setdefault(record["url"], self.lines)
-        if record.get("post_id") is not None:
-            self.post_id_lines.setdefault(record["post_id"], self.lines)
+        """Appends an article seen for the first time (revision 1, the item as it is)."""
+        self._write(record)
+
+    def _write(self, record: dict[str, Any]) -> None:
+        offset = self._articles.append(record)
+        self._index(self.lines, record.get("url") or "", record.get("post_id"), offset, "deleted_at" in record)
         self.lines += 1
+
+    def url_of(self, url: str | None, post_id: int | None) -> str | None:
+        """The stored URL of an article, found by URL or post id."""
+        if url in self.revisions:
+            return url
+        return self.post_urls.get(post_id) if post_id is not None else None
+
+    def latest_item(self, url: str) -> dict[str, Any] | None:
+        """The article's last item line (its current state, or the one before its tombstone), read from the file."""
+        offset = self.last_item.get(url)
+        if offset is None:
+            return None
+        with self.path.open("rb") as lines:
+            lines.seek(offset)
+            record: dict[str, Any] = json.loads(lines.readline())
+        return {key: record.get(key) for key in ARTICLE_KEYS}
+
+    def edits(self, record: dict[str, Any]) -> list[str] | None:
+        """The keys on which ``record`` differs from the stored article (None for an article the store lacks).
+
+        A deleted article that comes back differs at least in being there: ``["url"]`` when nothing else changed.
+        """
+        url = self.url_of(record.get("url"), record.get("post_id"))
+        latest = self.latest_item(url) if url else None
+        if latest is None:
+            return None
+        changed = [key for key in ARTICLE_KEYS if key not in NOT_AN_EDIT and record.get(key) != latest[key]]
+        return changed or (["url"] if url in self.deleted else [])
+
+    def append_revision(self, record: dict[str, Any], changed: list[str], reason: str = "site") -> None:
+        """Appends a new revision of a stored article: the whole item, its number, what changed, when and why."""
+        url = self.url_of(record.get("url"), record.get("post_id")) or record["url"]
+        number = self.revisions.get(url, 0) + 1
+        self._write({**record, "revision": number, "changed": changed, "reason": reason, "read_at": now_iso()})
+
+    def tombstone(self, url: str, status: int) -> None:
+        """The article was deleted on the site (``status`` 404 or 410): a last line says so; nothing is removed."""
+        post_id = next((post_id for post_id, known in self.post_urls.items() if known == url), None)
+        number = self.revisions.get(url, 0) + 1
+        self._write({"url": url, "post_id": post_id, "revision": number, "deleted_at": now_iso(), "status": status})
+
+    def live_urls(self) -> list[str]:
+        """Every stored article not deleted, in the order first stored."""
+        return [url for url in self.revisions if url not in self.deleted]
 
     def reject(self, url: str | None, reason: str, record: dict[str, Any] | None = None) -> None:
         self._rejects.append({"url": url, "reason": reason, "rejected_at": now_iso(), "record": record})
@@ -434,7 +514,11 @@ class JsonlStore:
         self.failed_now[url] = reason
 
     def save_state(
-        self, settle: bool, sitemaps: dict[str, str | None] | None = None, keys_seen: set[str] | None = None
+        self,
+        settle: bool,
+        sitemaps: dict[str, str | None] | None = None,
+        keys_seen: set[str] | None = None,
+        modified_mark: str | None = None,
     ) -> None:
         """Remembers what to retry; when ``settle``, a walk of the feed completed: vouch for every line so far.
 
@@ -466,6 +550,7 @@ class JsonlStore:
             "pending": pending,
             "sitemaps": known_sitemaps,
             "broken_lines_walked": sorted(walked_over),
+            "modified_mark": max(filter(None, (self.modified_mark, modified_mark)), default=None),
             **({"keys_seen": sorted(self.keys_seen | (keys_seen or set()))} if self.keys_seen is not None else {}),
             "saved_at": now_iso(),
         }
@@ -476,6 +561,7 @@ class JsonlStore:
         except OSError as error:
             raise StoreWriteError(f"cannot write {self.state_path}: {error.strerror or error}") from error
         self.settled_lines, self.pending, self.sitemaps = settled, pending, known_sitemaps
+        self.modified_mark = state["modified_mark"]
         self.walked_over = walked_over
 
     def close(self) -> None:

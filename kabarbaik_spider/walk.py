@@ -15,9 +15,42 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 ARTICLE = "article"  # the ledger's kind for an article page
-RECORDS = "records"  # the ledger's kind for a request of WordPress's records; every other kind is a channel page
+RECORDS = "records"  # the ledger's kind for a request of WordPress's records
+CHANGES = "changes"  # … for the REST API's posts modified since the last settled run
+CONFIRM = "confirm"  # … for a stored post a full walk no longer lists; every other kind is a channel page
 Pages = tuple[tuple[str, str], ...]  # (html, url) of every page of one article
 SAMPLES = 100  # disagreements kept for the run's line, at most
+
+
+@dataclass
+class ChangeCheck:
+    """What this walk learnt of edits and deletions since the last settled run."""
+
+    since: str | None = None  # the high-water mark asked from (modified_gmt, UTC)
+    requests: int = 0
+    changed: list[str] = field(default_factory=list)  # stored posts WordPress says were edited, their content too
+    unchanged: int = 0  # stored posts whose modified time moved and nothing else
+    cannot_see: str | None = None  # why edits cannot be seen in this run
+    complete: bool = True  # every edited post was asked about (else the mark does not move)
+    high_water: str | None = None  # the latest modified_gmt of a record this walk saw
+    unlisted: int = 0  # stored posts a complete full walk no longer found, asked again
+    deleted: list[str] = field(default_factory=list)  # … and found gone (404/410): tombstoned
+    deletions_asked: bool = False
+
+    def saw(self, modified_gmt: Any) -> None:
+        if isinstance(modified_gmt, str) and (self.high_water is None or modified_gmt > self.high_water):
+            self.high_water = modified_gmt
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "since": self.since,
+            "requests": self.requests,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "cannot_see": self.cannot_see,
+            "unlisted": self.unlisted,
+            "deleted": self.deleted,
+        }
 
 
 @dataclass
@@ -63,6 +96,7 @@ class Walk:
     arguments: dict[str, Any] = field(default_factory=dict)  # the spider's arguments, as the run's line shows them
     crosscheck: bool = False  # build this walk's new items from WordPress's record of each post, page beside it
     records: RecordCheck = field(default_factory=RecordCheck)
+    changes: ChangeCheck = field(default_factory=ChangeCheck)
     asked: dict[str, str] = field(default_factory=dict)  # ledger key → kind (listing, api, robots, sitemap, article)
     end: str | None = None  # why the walk stopped
     complete: bool = False  # it reached the end of its channel
@@ -92,7 +126,7 @@ class Walk:
 
     def pages_outstanding(self) -> bool:
         """A page of the channel is still asked for (not an article, nor WordPress's records)."""
-        return any(kind not in (ARTICLE, RECORDS) for kind in self.asked.values())
+        return any(kind not in (ARTICLE, RECORDS, CHANGES, CONFIRM) for kind in self.asked.values())
 
     @property
     def keys_not_read(self) -> frozenset[str]:

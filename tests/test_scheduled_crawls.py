@@ -137,7 +137,8 @@ def test_a_backfill_paused_with_sigterm_resumes_from_its_jobdir(tmp_path) -> Non
         assert last_run(store)["settled"] is True  # the resumed run vouches for the whole walk
         before = len(site.requests)
         assert crawl(site, store).returncode == 0
-        assert [path for _, path in site.requests[before:]] == ["/robots.txt", "/"]  # so the next run stops at page 1
+        # So the next run stops at page 1, and asks WordPress once for posts edited since.
+        assert [path for _, path in site.requests[before:]] == ["/robots.txt", "/", "/wp-json/wp/v2/posts"]
     assert len(fetched) == len(set(fetched)) == len(ITEMS) + 1  # each page once; the split article has two
 
 

@@ -37,6 +37,13 @@ def posts_by_id(origin: str, ids: Iterable[int], root: str = PRETTY) -> str:
     return posts(origin, f"include={','.join(map(str, ids))}&per_page={BATCH}&_embed=1", root)
 
 
+def modified_since(origin: str, mark: str, page: int = 1, root: str = PRETTY) -> str:
+    """The posts modified after ``mark`` (UTC, WordPress 5.7 and later), the latest edit first."""
+    return posts(
+        origin, f"modified_after={mark}Z&orderby=modified&order=desc&per_page={BATCH}&_embed=1&page={page}", root
+    )
+
+
 def pretty_route_missing(response: Response | None, root: str) -> bool:
     """A 404 for the /wp-json/ route: a site with plain permalinks, whose API answers at ?rest_route= only."""
     return response is not None and response.status == 404 and root == PRETTY

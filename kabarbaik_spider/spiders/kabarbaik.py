@@ -12,6 +12,7 @@ while the run reports success.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import asdict
 from functools import cached_property
 from math import ceil
 from typing import TYPE_CHECKING, Any
@@ -26,16 +27,17 @@ from twisted.python.failure import Failure
 
 from kabarbaik_spider.channels import Answer, Ask, Channel, Forgetful, Options, channel_for, hints
 from kabarbaik_spider.channels.listing import GONE
-from kabarbaik_spider.channels.rest_api import PLAIN, pretty_route_missing
+from kabarbaik_spider.channels.rest_api import BATCH, PLAIN, PRETTY, modified_since, pretty_route_missing
 from kabarbaik_spider.crawl_store import stop_for_store_failure, store_of
 from kabarbaik_spider.items import Article
+from kabarbaik_spider.pages.api import ApiPost, read_posts
 from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.sources import FieldReader
 from kabarbaik_spider.records import Built, Held, WordPressRecords
-from kabarbaik_spider.spiders.answers import describe_failure, on_site
+from kabarbaik_spider.spiders.answers import api_answer, describe_failure, on_site
 from kabarbaik_spider.spiders.arguments import ARGUMENTS, read_arguments
 from kabarbaik_spider.store import StoreWriteError
-from kabarbaik_spider.walk import ARTICLE, RECORDS, Walk, keep_walk
+from kabarbaik_spider.walk import ARTICLE, CHANGES, CONFIRM, RECORDS, Walk, keep_walk
 
 if TYPE_CHECKING:
     from typing import Self
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
 
 ASKED = "kabarbaik_asked"  # request meta: the ledger key of the channel page or article a request serves
 CARDS_PER_PAGE = 10
+CHANGES_PAGES = 10  # pages of edited posts one run reads at most (100 a page); the rest the next run
 PAGE_NAMES = {"listing": "Listing page", "api": "REST API page", "sitemap": "Sitemap page"}  # for the log
 
 
@@ -184,6 +187,16 @@ class KabarbaikSpider(scrapy.Spider):
         if not walk.pages and not walk.pages_outstanding():  # else a resumed JOBDIR's queue holds them
             for ask in self.channel.first():
                 yield self.page_request(ask)
+            mark = self.store.modified_mark if self.store is not None else None
+            if mark and (walk.crosscheck or walk.channel == "api"):  # edits since the last settled run
+                walk.changes.since = mark
+                yield self.changes_request(1)
+            elif self.store is not None and len(self.store):
+                walk.changes.cannot_see = (
+                    "-a crosscheck=0: the REST API is not asked"
+                    if not walk.crosscheck and walk.channel != "api"
+                    else "no settled run has read WordPress's records yet"
+                )
         for url in self.store.to_fetch_first() if self.store is not None else ():  # failed before, or lost
             if url not in walk.asked:
                 walk.listed.add(url)
@@ -267,8 +280,12 @@ class KabarbaikSpider(scrapy.Spider):
             (first_html, first_url), *more = pages
             parser = ArticleParser(first_html, first_url, more)
         article = parser.article()
+        held = Held(response.meta.get(ASKED, response.url), pages, article, parser)
+        if self.records.active and article.post_id in self.records.known:  # an edited post: its record is here
+            yield from self.release([self.records.built(held, self.records.known.pop(article.post_id))])
+            return
         if self.records.active and isinstance(article.post_id, int):  # its post's record first: hold it
-            batch = self.records.hold(Held(response.meta.get(ASKED, response.url), pages, article, parser))
+            batch = self.records.hold(held)
             if batch:
                 yield self.records_request(batch)
             return
@@ -297,10 +314,12 @@ class KabarbaikSpider(scrapy.Spider):
         return self.ask(RECORDS, url, url, self.parse_records, self.records_failed)
 
     def spider_idle(self, spider: scrapy.Spider) -> None:
-        """Asks for the records of the posts still held before the crawl may end."""
+        """Before the crawl may end: the records of the posts still held, then, after a full walk, the deletions."""
         url = self.records.batch() if "records" in vars(self) else None
-        if url:
-            self.crawler.engine.crawl(self.records_request(url))
+        requests = [self.records_request(url)] if url else self.confirm_deletions() if "walk" in vars(self) else []
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
             raise DontCloseSpider
 
     def parse_records(self, response: Response) -> Iterator[scrapy.Request | Article]:
@@ -338,6 +357,103 @@ class KabarbaikSpider(scrapy.Spider):
                     str(store.keep_side_by_side(item.held.pages, item.record, item.article))
                 )
             yield self.counted(item.held.parser, item.article, item.held.pages[0][1], item.sources)
+
+    # -- edits and deletions since the last settled run ------------------------
+
+    def changes_request(self, page: int) -> scrapy.Request:
+        url = modified_since(self.walk.origin, self.walk.changes.since or "", page, self.walk.api_root)
+        self.walk.changes.requests += 1
+        return self.ask(CHANGES, url, url, self.parse_changes, self.changes_failed, page=page)
+
+    def parse_changes(self, response: Response, page: int = 1) -> Iterator[scrapy.Request | Article]:
+        """Stored posts WordPress says were modified since the mark: those whose content changed are read again.
+
+        The mark is compared here too, so an API that ignores ``modified_after``
+        costs one page, not a walk of every post; and a post whose modified
+        time moved but whose record says what the store holds is no edit.
+        """
+        self.answered(response.request)
+        self.crawler.stats.inc_value("kabarbaik/requests/api")
+        changes, store = self.walk.changes, self.store
+        posts = read_posts(response.body)
+        if posts is None and self.walk.api_root == PRETTY:  # plain permalinks: the same route at ?rest_route=
+            self.walk.api_root = PLAIN
+            changes.requests -= 1
+            yield self.changes_request(page)
+            return
+        if posts is None or store is None:
+            changes.cannot_see = (
+                f"the REST API answered with something that is not a list of posts ({api_answer(response)})"
+            )
+            return
+        newer = [
+            post for post in posts if isinstance(post, dict) and str(post.get("modified_gmt")) > (changes.since or "")
+        ]
+        for post in newer:
+            changes.saw(post.get("modified_gmt"))
+            reader = ApiPost(post)
+            item = asdict(reader.article())
+            known = store.url_of(item["url"], item["post_id"])
+            if known is None or known in store.deleted:
+                continue  # new, or deleted and back: the walk finds it
+            if not store.edits(item):
+                changes.unchanged += 1
+                continue
+            changes.changed.append(known)
+            self.walk.listed.add(known)
+            if self.walk.channel == "api":
+                yield self.counted(reader, reader.article(), response.url)
+            else:
+                self.records.known[item["post_id"]] = post
+                yield self.article_request(known)
+        if len(newer) == len(posts) == BATCH:  # a full page, all edited since: there may be more
+            if page < CHANGES_PAGES:
+                yield self.changes_request(page + 1)
+            else:
+                changes.complete = False  # the rest next run: the mark stays where it was
+
+    def changes_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        self.answered(failure.request)
+        self.crawler.stats.inc_value("kabarbaik/requests/api")
+        page = failure.request.cb_kwargs.get("page", 1)
+        if pretty_route_missing(failure.value.response if failure.check(HttpError) else None, self.walk.api_root):
+            self.walk.api_root = PLAIN
+            self.walk.changes.requests -= 1
+            yield self.changes_request(page)
+            return
+        self.walk.changes.cannot_see = f"the REST API cannot be read: {describe_failure(failure)}"
+        self.walk.changes.complete = page == 1 and self.walk.changes.complete
+
+    def confirm_deletions(self) -> list[scrapy.Request]:
+        """After a complete walk of everything: the stored posts no channel listed, each asked once."""
+        store, changes = self.store, self.walk.changes
+        if store is None or changes.deletions_asked or not (self.options.full and self.walk.complete):
+            return []
+        changes.deletions_asked = True
+        unlisted = [url for url in store.live_urls() if url not in self.walk.listed]
+        changes.unlisted = len(unlisted)
+        return [self.ask(CONFIRM, url, url, self.still_there, self.maybe_deleted) for url in unlisted]
+
+    def still_there(self, response: Response) -> None:
+        self.answered(response.request)
+        self.crawler.stats.inc_value("kabarbaik/requests/confirm")
+
+    def maybe_deleted(self, failure: Failure) -> None:
+        """A 404 or 410 for a stored post no channel lists: deleted on the site, a tombstone says so."""
+        request = failure.request
+        self.answered(request)
+        self.crawler.stats.inc_value("kabarbaik/requests/confirm")
+        status = failure.value.response.status if failure.check(HttpError) else None
+        if status not in GONE or self.store is None:
+            self.logger.warning("Could not confirm whether %s was deleted: %s", request.url, describe_failure(failure))
+            return
+        try:
+            self.store.tombstone(request.meta[ASKED], status)
+        except StoreWriteError as error:
+            stop_for_store_failure(self.crawler, error)
+            return
+        self.walk.changes.deleted.append(request.meta[ASKED])
+        self.logger.warning("Stored post deleted on the site (HTTP %d): %s", status, request.url)
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request
