@@ -223,3 +223,51 @@ def test_with_plain_permalinks_every_channel_finds_every_post(plain_permalinks: 
     result = crawl(plain_permalinks, store, "-a", f"via={via}")
     assert result.returncode == EXIT_OK, (last_run(store)["problems"], result.stderr[-2000:])
     assert len(read_store(store)) == len(plain_permalinks.posts)
+
+
+# -- living articles: edits, deletions ---------------------------------------------------------------------
+
+
+def test_edits_become_revisions_a_deletion_a_tombstone_and_nothing_stored_changes(
+    wordpress_sites: Sites, tmp_path: Path
+) -> None:
+    """Edited as an editor's save does (wp_update_post moves modified_gmt), deleted with wp_delete_post."""
+    site, store = wordpress_sites.make(theme="twentytwentyone"), tmp_path / "articles.jsonl"
+    assert crawl(site, store).returncode == EXIT_OK
+    before = store.read_bytes()
+    # The oldest posts, on listing page 2, which an incremental run no longer reads.
+    retitled, corrected, saved, deleted = site.posts[-1], site.posts[-2], site.posts[-3], site.posts[-4]
+    site.update_post(retitled.post_id, post_title=retitled.title + " (Diperbarui)")
+    corrected.paragraphs[-1].append("Redaksi menambahkan keterangan setelah koreksi dari narasumber.")
+    site.update_post(corrected.post_id, post_content=corrected.content())
+    site.update_post(saved.post_id)  # a save that changes nothing a reader sees: its modified time alone moves
+    deleted_url = site.url(deleted)
+    site.delete_post(deleted.post_id)
+
+    result = crawl(site, store)
+    assert result.returncode == EXIT_OK, last_run(store)["problems"]
+    after = store.read_bytes()
+    assert after.startswith(before), "a byte stored before changed"
+    revisions = [json.loads(line) for line in after[len(before) :].splitlines()]
+    by_url = {line["url"]: line for line in revisions}
+    assert len(revisions) == 2 and set(by_url) == {site.url(retitled), site.url(corrected)}
+    assert all((line["revision"], line["reason"]) == (2, "site") and line["read_at"] for line in revisions)
+    assert by_url[site.url(retitled)]["title"] == retitled.title and by_url[site.url(retitled)]["changed"] == ["title"]
+    assert by_url[site.url(corrected)]["body"] == corrected.body and by_url[site.url(corrected)]["changed"] == ["body"]
+    run = last_run(store)
+    assert (run["revisions"], run["items_new"], run["changes"]["unchanged"]) == (2, 0, 1)
+    # One listing page, one question to the API, the two edited pages: 4 requests and robots.txt.
+    assert (run["listing_pages_requested"], run["api_requests"], run["articles_requested"]) == (1, 1, 2)
+
+    full = crawl(site, store, "-a", "full=1")
+    assert full.returncode == EXIT_OK, last_run(store)["problems"]
+    [tombstone] = [json.loads(line) for line in store.read_bytes()[len(after) :].splitlines()]
+    assert (tombstone["url"], tombstone["post_id"], tombstone["status"]) == (deleted_url, deleted.post_id, 404)
+    assert tombstone["revision"] == 2 and tombstone["deleted_at"]
+    assert last_run(store)["deleted"] == 1 and last_run(store)["changes"]["unlisted"] == 1
+
+    settled = store.read_bytes()
+    assert crawl(site, store).returncode == EXIT_OK
+    assert store.read_bytes() == settled, "an unchanged re-run adds nothing"
+    run = last_run(store)
+    assert (run["listing_pages_requested"], run["api_requests"], run["articles_requested"]) == (1, 1, 0)

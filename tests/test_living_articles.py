@@ -1,0 +1,105 @@
+"""Living articles on the offline model site: edits become revisions, a deletion a tombstone, bytes stay."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from site_fixtures import CARD, LISTING_PAGES, LIVE_ORIGIN, copy_api, copy_site, crawl, last_run, read_page
+
+from kabarbaik_spider.exit_status import EXIT_ARTICLES_FAILED, EXIT_OK
+from kabarbaik_spider.offline_site import Fault, OfflineSite
+from kabarbaik_spider.pages.listing import parse_listing
+
+EDITED = "2025-06-01T03:00:00"  # modified_gmt after every post's publication
+
+
+def oldest(count: int) -> list[str]:
+    """The URLs of the last cards of the feed (listing page 3), which an incremental run no longer reads."""
+    page_3 = f"{LIVE_ORIGIN}/page/3/"
+    return [card.url for card in parse_listing(read_page(page_3), page_3).cards][-count:]
+
+
+def change(api: Path, url: str, edit: dict) -> None:
+    """Saves a post's record as WordPress does after an edit: the change, and a later modified time."""
+    posts = json.loads((api / "posts.json").read_text(encoding="utf-8"))
+    post = next(post for post in posts if post["link"] == url)
+    for key, value in edit.items():
+        post[key] = value(post[key]) if callable(value) else value
+    post["modified"], post["modified_gmt"] = EDITED.replace("03", "10", 1), EDITED
+    (api / "posts.json").write_text(json.dumps(posts, ensure_ascii=False), encoding="utf-8")
+
+
+def delete(root: Path, api: Path, url: str) -> None:
+    """The post is gone: its page answers 404, no listing page shows its card, the API no longer has it."""
+    slug = url.rstrip("/").rsplit("/", 1)[1]
+    shutil.rmtree(root / slug)
+    for page in LISTING_PAGES:
+        html = (root / page).read_text(encoding="utf-8")
+        (root / page).write_text(CARD.sub(lambda card: "" if f"/{slug}/" in card[0] else card[0], html), "utf-8")
+    posts = [post for post in json.loads((api / "posts.json").read_text(encoding="utf-8")) if post["link"] != url]
+    (api / "posts.json").write_text(json.dumps(posts, ensure_ascii=False), encoding="utf-8")
+
+
+def test_edits_views_and_a_deletion_a_day_later(tmp_path) -> None:
+    root, api, store = copy_site(tmp_path / "site"), copy_api(tmp_path / "api"), tmp_path / "articles.jsonl"
+    with OfflineSite(root, api=api) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+        port, origin = site.port, site.origin
+    before = store.read_bytes()
+    retitled, corrected, viewed, gone = oldest(4)
+    change(api, retitled, {"title": lambda title: {**title, "rendered": title["rendered"] + " (diperbarui)"}})
+    koreksi = "<p>Koreksi: jumlah peserta yang benar adalah 120 orang, bukan 210 orang.</p>\n"
+    change(api, corrected, {"content": lambda content: {**content, "rendered": koreksi + content["rendered"]}})
+    change(api, viewed, {})  # saved with nothing changed; its page's counter grew meanwhile
+    page = root / viewed.rstrip("/").rsplit("/", 1)[1] / "index.html"
+    page.write_text(re.sub(r"(\d[\d.]*) Dilihat", "99.999 Dilihat", page.read_text(encoding="utf-8")), "utf-8")
+    delete(root, api, gone)
+
+    with OfflineSite(root, api=api, port=port) as site:
+        result = crawl(site, store)
+        asked = [path for _, path in site.requests]
+    assert result.returncode == EXIT_OK, result.stderr[-3000:]
+    local = [url.replace(LIVE_ORIGIN, origin) for url in (retitled, corrected)]
+    assert sorted(asked) == sorted(["/robots.txt", "/", "/wp-json/wp/v2/posts", *(u.split(origin)[1] for u in local)])
+    after = store.read_bytes()
+    assert after.startswith(before), "a byte stored before changed"
+    revisions = {line["url"]: line for line in map(json.loads, after[len(before) :].splitlines())}
+    assert set(revisions) == set(local), "a revision for exactly the two edited posts, none for the views"
+    assert revisions[local[0]]["changed"] == ["title"] and revisions[local[0]]["title"].endswith("(diperbarui)")
+    assert revisions[local[1]]["changed"] == ["body"] and revisions[local[1]]["body"].startswith("Koreksi: jumlah")
+    assert {line["revision"] for line in revisions.values()} == {2}
+    assert last_run(store)["changes"]["unchanged"] == 1
+
+    with OfflineSite(root, api=api, port=port) as site:
+        assert crawl(site, store, "-a", "full=1").returncode == EXIT_OK
+        [tombstone] = map(json.loads, store.read_bytes()[len(after) :].splitlines())
+        assert (tombstone["url"], tombstone["status"]) == (gone.replace(LIVE_ORIGIN, origin), 404)
+        settled = store.read_bytes()
+        start = len(site.requests)
+        assert crawl(site, store).returncode == EXIT_OK
+        again = [path for _, path in site.requests[start:]]
+    assert store.read_bytes() == settled, "an unchanged re-run adds nothing"
+    assert again == ["/robots.txt", "/", "/wp-json/wp/v2/posts"]  # 2 listing requests and 1 API request
+
+
+def test_a_run_that_fails_after_seeing_edits_keeps_the_mark(tmp_path) -> None:
+    """The edited post's page fails: pending, exit 7, and the next run asks again from the same mark."""
+    root, api, store = copy_site(tmp_path / "site"), copy_api(tmp_path / "api"), tmp_path / "articles.jsonl"
+    with OfflineSite(root, api=api) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+        port = site.port
+    state = store.with_name(store.name + ".state.json")
+    mark = json.loads(state.read_text())["modified_mark"]
+    [edited] = oldest(1)
+    change(api, edited, {"title": lambda title: {**title, "rendered": "Judul baru"}})
+    slug = edited.rstrip("/").rsplit("/", 1)[1]
+    with OfflineSite(root, api=api, port=port, faults={f"/{slug}/": [Fault(500)] * 3}) as site:
+        assert crawl(site, store).returncode == EXIT_ARTICLES_FAILED
+    assert json.loads(state.read_text())["modified_mark"] == mark
+    with OfflineSite(root, api=api, port=port) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+    assert json.loads(store.read_bytes().splitlines()[-1])["title"] == "Judul baru"
+    assert json.loads(state.read_text())["modified_mark"] == EDITED
