@@ -89,6 +89,14 @@ class DedupePipeline(StoreBoundPipeline):
 class StorePipeline(StoreBoundPipeline):
     """Appends the item to the store as one whole, flushed JSON line: a new article, or a stored one's next revision."""
 
+    watch_days = 60  # a new article younger than this is watched for its view counter at fixed ages
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        pipeline = super().from_crawler(crawler)
+        pipeline.watch_days = 2 * max(int(age) for age in crawler.settings.getlist("KABARBAIK_VIEWS_AGES"))
+        return pipeline
+
     def process_item(self, item: Any) -> Any:
         record = as_record(item)
         changed = self.store.edits(record)
@@ -96,6 +104,6 @@ class StorePipeline(StoreBoundPipeline):
             self.write(record.get("url"), partial(self.store.append_revision, record, changed))
             self.stats.inc_value("kabarbaik/revisions")
             return item
-        self.write(record.get("url"), partial(self.store.append, record))
+        self.write(record.get("url"), partial(self.store.append, record, self.watch_days))
         self.stats.inc_value("kabarbaik/stored")
         return item

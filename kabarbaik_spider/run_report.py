@@ -227,6 +227,8 @@ class RunReport:
             "articles_to_retry": len(store.pending),
             "revisions": counts.get("kabarbaik/revisions", 0),  # stored articles appended again, edited
             "deleted": len(walk.changes.deleted) if walk is not None else 0,  # tombstones appended
+            "views_read": counts.get("kabarbaik/views_read", 0),  # counters read again at a fixed age
+            "views_failed": counts.get("kabarbaik/views_failed", 0),
             "changes": walk.changes.report() if walk is not None else None,
             "store_broken_lines": store.broken_lines[:100],
             "store_lost_articles": sorted(store.lost)[:100],  # named in broken lines: fetched again

@@ -67,6 +67,10 @@ KABARBAIK_API_PAGE_SIZE = 100
 # An HTML run builds each new item from WordPress's record of its post, asked this many posts a request
 # (1 to 100): the items of a batch are stored when its records arrive; fewer stores sooner, at more requests.
 KABARBAIK_RECORDS_BATCH = 100
+# The view counter of a recent article is read again when it is about this many days old (one page request
+# each, at most), and no more than KABARBAIK_VIEWS_PER_RUN such readings a run, so a backfill stays polite.
+KABARBAIK_VIEWS_AGES = [1, 7, 30]
+KABARBAIK_VIEWS_PER_RUN = 50
 
 # Unsafe defaults for an unattended crawler: no consoles, no local files.
 REMOTE_CONTROL_ENABLED = False

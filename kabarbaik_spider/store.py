@@ -12,6 +12,7 @@ write) is cut back to the last whole line and stops the crawl
 - ``articles.jsonl.rejects.jsonl``: pages that could not become a valid item;
 - ``articles.jsonl.gone.jsonl``: listed articles that answered 404/410;
 - ``articles.jsonl.runs.jsonl``: one line per finished run, for schedulers;
+- ``articles.jsonl.views.jsonl``: view counters read again at fixed ages (1, 7, 30 days);
 - ``articles.jsonl.state.json``: how many lines a complete walk of the feed
   vouched for (``settled_lines``) and the articles to retry (``pending``,
   with the runs they failed in and why).
@@ -80,6 +81,14 @@ def encode_line(record: dict[str, Any]) -> bytes:
 def sidecar(path: Path, suffix: str) -> Path:
     """``data/articles.jsonl`` → ``data/articles.jsonl.<suffix>``."""
     return path.with_name(f"{path.name}.{suffix}")
+
+
+def age_in_days(published_at: Any) -> float:
+    """How many days ago ``published_at`` (ISO 8601 with an offset) was; infinite when it cannot be read."""
+    try:
+        return (datetime.now(UTC) - datetime.fromisoformat(published_at)).total_seconds() / 86400
+    except (TypeError, ValueError):
+        return float("inf")
 
 
 def now_iso() -> str:
@@ -213,6 +222,11 @@ class JsonlStore:
         self._rejects = JsonlFile(self.rejects_path)
         self._gone_file = JsonlFile(sidecar(self.path, "gone.jsonl"))
         self.runs = JsonlFile(sidecar(self.path, "runs.jsonl"))
+        self._views = JsonlFile(sidecar(self.path, "views.jsonl"))
+        # Ages (in days) at which each article's view counter was read again, from views.jsonl.
+        self.views_read: dict[str, set[int]] = {}
+        for seen in self._views.records():
+            self.views_read.setdefault(seen["url"], set()).add(seen["age_days"])
         state = json.loads(self.state_path.read_text()) if self.state_path.exists() else {}
         self.settled_lines: int = state.get("settled_lines", 0)
         pending = state.get("pending", {})
@@ -227,6 +241,8 @@ class JsonlStore:
         )
         # The latest modified_gmt (UTC) a settled run saw: the next runs ask for posts modified since.
         self.modified_mark: str | None = state.get("modified_mark")
+        # Recent articles whose view counter is read again at fixed ages: URL → published_at.
+        self.watched: dict[str, str] = state.get("watched", {})
         # Broken lines naming no article that a complete walk of the feed has since made good.
         self.walked_over: set[int] = set(state.get("broken_lines_walked", []))
         self.failed_now: dict[str, str] = {}  # this run's failed articles → why
@@ -238,7 +254,7 @@ class JsonlStore:
     @property
     def failure(self) -> str | None:
         """Why a store file could not be written in this run, if one could not."""
-        files = (self._articles, self._rejects, self._gone_file, self.runs)
+        files = (self._articles, self._rejects, self._gone_file, self.runs, self._views)
         return next((file.failure for file in files if file.failure), None)
 
     # -- reading -------------------------------------------------------------
@@ -430,9 +446,37 @@ class JsonlStore:
 
     # -- writing -------------------------------------------------------------
 
-    def append(self, record: dict[str, Any]) -> None:
-        """Appends an article seen for the first time (revision 1, the item as it is)."""
+    def append(self, record: dict[str, Any], watch_days: int = 0) -> None:
+        """Appends an article seen for the first time (revision 1, the item as it is).
+
+        One published less than ``watch_days`` ago is watched: its counter is read again at fixed ages.
+        """
         self._write(record)
+        if watch_days and record.get("url") and age_in_days(record.get("published_at")) < watch_days:
+            self.watched[record["url"]] = record["published_at"]
+
+    def views_due(self, ages: list[int], most: int) -> list[tuple[str, int]]:
+        """Up to ``most`` watched articles whose counter is due a reading now, each with the age it is read at.
+
+        An age is due from that many days on, until the next age (the last: twice itself); one missed is
+        skipped, not read late, so an article costs at most one page request an age.
+        """
+        due: list[tuple[str, int]] = []
+        ages = sorted(ages)
+        for url, published in list(self.watched.items()):
+            age = age_in_days(published)
+            ends = [*ages[1:], ages[-1] * 2]
+            window = next(((start, end) for start, end in zip(ages, ends, strict=True) if start <= age < end), None)
+            if age >= ages[-1] * 2 or url in self.deleted:
+                del self.watched[url]  # past its last age: no longer watched
+            elif window and window[0] not in self.views_read.get(url, set()) and len(due) < most:
+                due.append((url, window[0]))
+        return due
+
+    def observe_views(self, url: str, post_id: int | None, age_days: int, views: int | None) -> None:
+        """One reading of an article's counter at a fixed age, appended to ``views.jsonl`` beside the store."""
+        self._views.append({"url": url, "post_id": post_id, "age_days": age_days, "views": views, "read_at": now_iso()})
+        self.views_read.setdefault(url, set()).add(age_days)
 
     def _write(self, record: dict[str, Any]) -> None:
         offset = self._articles.append(record)
@@ -551,6 +595,7 @@ class JsonlStore:
             "sitemaps": known_sitemaps,
             "broken_lines_walked": sorted(walked_over),
             "modified_mark": max(filter(None, (self.modified_mark, modified_mark)), default=None),
+            "watched": self.watched,
             **({"keys_seen": sorted(self.keys_seen | (keys_seen or set()))} if self.keys_seen is not None else {}),
             "saved_at": now_iso(),
         }
@@ -565,6 +610,6 @@ class JsonlStore:
         self.walked_over = walked_over
 
     def close(self) -> None:
-        for file in (self._articles, self._rejects, self._gone_file, self.runs):
+        for file in (self._articles, self._rejects, self._gone_file, self.runs, self._views):
             file.close()
         self.lock.release()

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 ARTICLE = "article"  # the ledger's kind for an article page
 RECORDS = "records"  # the ledger's kind for a request of WordPress's records
 CHANGES = "changes"  # … for the REST API's posts modified since the last settled run
-CONFIRM = "confirm"  # … for a stored post a full walk no longer lists; every other kind is a channel page
+CONFIRM = "confirm"  # … for a stored post a full walk no longer lists
+VIEWS = "views"  # … for a stored article's page, its view counter read again at a fixed age
+NOT_CHANNEL_PAGES = (ARTICLE, RECORDS, CHANGES, CONFIRM, VIEWS)  # every other kind is a page of the channel
 Pages = tuple[tuple[str, str], ...]  # (html, url) of every page of one article
 SAMPLES = 100  # disagreements kept for the run's line, at most
 
@@ -126,7 +128,7 @@ class Walk:
 
     def pages_outstanding(self) -> bool:
         """A page of the channel is still asked for (not an article, nor WordPress's records)."""
-        return any(kind not in (ARTICLE, RECORDS, CHANGES, CONFIRM) for kind in self.asked.values())
+        return any(kind not in NOT_CHANNEL_PAGES for kind in self.asked.values())
 
     @property
     def keys_not_read(self) -> frozenset[str]:

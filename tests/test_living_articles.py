@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from site_fixtures import CARD, LISTING_PAGES, LIVE_ORIGIN, copy_api, copy_site, crawl, last_run, read_page
@@ -103,3 +104,25 @@ def test_a_run_that_fails_after_seeing_edits_keeps_the_mark(tmp_path) -> None:
         assert crawl(site, store).returncode == EXIT_OK
     assert json.loads(store.read_bytes().splitlines()[-1])["title"] == "Judul baru"
     assert json.loads(state.read_text())["modified_mark"] == EDITED
+
+
+def test_a_recent_articles_view_counter_is_read_again_at_its_fixed_age_once(tmp_path) -> None:
+    root, api, store = copy_site(tmp_path / "site"), copy_api(tmp_path / "api"), tmp_path / "articles.jsonl"
+    [recent] = oldest(1)
+    published = (datetime.now(UTC) - timedelta(days=1, hours=12)).replace(microsecond=0, tzinfo=None)
+    change(api, recent, {"date_gmt": published.isoformat(), "date": (published + timedelta(hours=7)).isoformat()})
+    views_file = store.with_name(store.name + ".views.jsonl")
+    with OfflineSite(root, api=api) as site:
+        assert crawl(site, store).returncode == EXIT_OK  # first sight: the post is a day and a half old
+        assert not views_file.exists() and last_run(store)["views_read"] == 0
+        path = "/" + recent.split(LIVE_ORIGIN, 1)[1].strip("/") + "/"
+        before = site.requested(path)
+        assert crawl(site, store).returncode == EXIT_OK
+        assert site.requested(path) == before + 1 and last_run(store)["views_read"] == 1
+        assert crawl(site, store).returncode == EXIT_OK  # read at its first age already: nothing more
+        assert site.requested(path) == before + 1 and last_run(store)["views_read"] == 0
+        origin = site.origin
+    [seen] = [json.loads(line) for line in views_file.read_text(encoding="utf-8").splitlines()]
+    stored = next(line for line in map(json.loads, store.read_bytes().splitlines()) if line["url"] == seen["url"])
+    assert (seen["url"], seen["age_days"], seen["views"]) == (recent.replace(LIVE_ORIGIN, origin), 1, stored["views"])
+    assert seen["views"] is not None and seen["read_at"]

@@ -76,6 +76,7 @@ def check_settings(settings: BaseSettings) -> None:
         ("KABARBAIK_LISTING_PAGES_MIN", int, 1),
         ("KABARBAIK_API_PAGE_SIZE", int, 1),
         ("KABARBAIK_RECORDS_BATCH", int, 1),
+        ("KABARBAIK_VIEWS_PER_RUN", int, 0),
         ("RETRY_AFTER_MAX", float, 0),
         ("RETRY_429_WAIT", float, 0),
     ):
@@ -83,6 +84,12 @@ def check_settings(settings: BaseSettings) -> None:
     for name in ("KABARBAIK_API_PAGE_SIZE", "KABARBAIK_RECORDS_BATCH"):
         if settings.getint(name) > 100:
             raise BadInputError(f"bad setting -s {name}: WordPress gives 100 posts a request at most")
+    ages = settings.getlist("KABARBAIK_VIEWS_AGES")
+    if not ages or not all(str(age).strip().isdigit() and int(age) >= 1 for age in ages):
+        raise BadInputError(
+            f"bad setting -s KABARBAIK_VIEWS_AGES={settings.get('KABARBAIK_VIEWS_AGES')!r}:"
+            " expected whole numbers of days, 1 or more, e.g. 1,7,30"
+        )
     coverage = settings.get("KABARBAIK_COVERAGE_MIN")
     expected = "expected a JSON object of item key → least share from 0 to 1, e.g. '{\"editor\": 0.3}'"
     try:

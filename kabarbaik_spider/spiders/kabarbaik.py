@@ -37,7 +37,7 @@ from kabarbaik_spider.records import Built, Held, WordPressRecords
 from kabarbaik_spider.spiders.answers import api_answer, describe_failure, on_site
 from kabarbaik_spider.spiders.arguments import ARGUMENTS, read_arguments
 from kabarbaik_spider.store import StoreWriteError
-from kabarbaik_spider.walk import ARTICLE, CHANGES, CONFIRM, RECORDS, Walk, keep_walk
+from kabarbaik_spider.walk import ARTICLE, CHANGES, CONFIRM, RECORDS, VIEWS, Walk, keep_walk
 
 if TYPE_CHECKING:
     from typing import Self
@@ -201,6 +201,10 @@ class KabarbaikSpider(scrapy.Spider):
             if url not in walk.asked:
                 walk.listed.add(url)
                 yield self.article_request(url)
+        if self.store is not None and not walk.pages:  # recent articles whose counter is due a reading
+            ages = [int(age) for age in self.settings.getlist("KABARBAIK_VIEWS_AGES")]
+            for url, age in self.store.views_due(ages, self.settings.getint("KABARBAIK_VIEWS_PER_RUN")):
+                yield self.ask(VIEWS, url, url, self.parse_views, self.views_failed, age=age)
 
     def page_request(self, ask: Ask) -> scrapy.Request:
         return self.ask(ask.kind, ask.url, ask.url, self.parse_channel_page, self.channel_page_failed, **hints(ask))
@@ -454,6 +458,25 @@ class KabarbaikSpider(scrapy.Spider):
             return
         self.walk.changes.deleted.append(request.meta[ASKED])
         self.logger.warning("Stored post deleted on the site (HTTP %d): %s", status, request.url)
+
+    def parse_views(self, response: Response, age: int) -> None:
+        """A stored article's page read for its counter alone, at a fixed age: one observation beside the store."""
+        self.answered(response.request)
+        self.crawler.stats.inc_value("kabarbaik/requests/views")
+        parser = ArticleParser(response.text, response.url)
+        try:
+            self.store.observe_views(response.meta[ASKED], parser.field("post_id"), age, parser.field("views"))
+        except StoreWriteError as error:
+            stop_for_store_failure(self.crawler, error)
+            return
+        self.crawler.stats.inc_value("kabarbaik/views_read")
+
+    def views_failed(self, failure: Failure) -> None:
+        """A counter not read at its age: said, not retried (a later age still is); the article itself is stored."""
+        self.answered(failure.request)
+        self.crawler.stats.inc_value("kabarbaik/requests/views")
+        self.crawler.stats.inc_value("kabarbaik/views_failed")
+        self.logger.warning("Could not read the view counter of %s: %s", failure.request.url, describe_failure(failure))
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request
