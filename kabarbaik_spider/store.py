@@ -511,6 +511,19 @@ class JsonlStore:
         changed = [key for key in ARTICLE_KEYS if key not in NOT_AN_EDIT and record.get(key) != latest[key]]
         return changed or (["url"] if url in self.deleted else [])
 
+    def changed_since(self, url: str, lastmod: str) -> bool:
+        """A channel says the stored article changed after the time its last item line shows (a sitemap's
+        ``<lastmod>`` against its ``modified_at``, else its ``published_at``)."""
+        latest = self.latest_item(url) if url in self.last_item else None
+        if latest is None:
+            return False
+        try:
+            told = datetime.fromisoformat(lastmod.replace("Z", "+00:00"))
+            held = datetime.fromisoformat(latest["modified_at"] or latest["published_at"])
+            return told.tzinfo is not None and told > held
+        except (TypeError, ValueError):
+            return False
+
     def append_revision(self, record: dict[str, Any], changed: list[str], reason: str = "site") -> None:
         """Appends a new revision of a stored article: the whole item, its number, what changed, when and why."""
         url = self.url_of(record.get("url"), record.get("post_id")) or record["url"]

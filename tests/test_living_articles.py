@@ -126,3 +126,35 @@ def test_a_recent_articles_view_counter_is_read_again_at_its_fixed_age_once(tmp_
     stored = next(line for line in map(json.loads, store.read_bytes().splitlines()) if line["url"] == seen["url"])
     assert (seen["url"], seen["age_days"], seen["views"]) == (recent.replace(LIVE_ORIGIN, origin), 1, stored["views"])
     assert seen["views"] is not None and seen["read_at"]
+
+
+def test_with_the_api_closed_a_sitemap_run_sees_edits_by_lastmod(tmp_path) -> None:
+    """No REST API: Yoast's <lastmod> per URL, newer than what the store holds, is what says a post changed."""
+    root, store = copy_site(tmp_path / "site"), tmp_path / "articles.jsonl"
+    with OfflineSite(root, api=401) as site:
+        assert crawl(site, store, "-a", "via=sitemap").returncode == EXIT_OK
+        port, origin = site.port, site.origin
+    before = store.read_bytes()
+    [edited] = oldest(1)
+    page = root / edited.rstrip("/").rsplit("/", 1)[1] / "index.html"
+    stored = next(line for line in map(json.loads, before.splitlines()) if line["url"].endswith(page.parent.name + "/"))
+    title = stored["title"]
+    page.write_text(page.read_text(encoding="utf-8").replace(title, title + " (Diperbarui)"), encoding="utf-8")
+    for sitemap in root.glob("*sitemap*.xml"):  # Yoast moves the post's lastmod, and its sitemap's in the index
+        xml = sitemap.read_text(encoding="utf-8")
+        xml = re.sub(rf"(<loc>{re.escape(edited)}</loc>\s*<lastmod>)[^<]+", r"\g<1>2025-06-01T03:00:00+00:00", xml)
+        if sitemap.name == "sitemap_index.xml":
+            xml = re.sub(
+                r"(<loc>[^<]*post-sitemap[^<]*</loc>\s*<lastmod>)[^<]+", r"\g<1>2025-06-01T03:00:00+00:00", xml
+            )
+        sitemap.write_text(xml, encoding="utf-8")
+    with OfflineSite(root, api=401, port=port) as site:
+        result = crawl(site, store, "-a", "via=sitemap")
+    assert result.returncode == EXIT_OK, result.stderr[-3000:]
+    after = store.read_bytes()
+    assert after.startswith(before)
+    [revision] = map(json.loads, after[len(before) :].splitlines())
+    assert revision["url"] == edited.replace(LIVE_ORIGIN, origin) and revision["changed"] == ["title"]
+    assert revision["title"] == title + " (Diperbarui)" and revision["revision"] == 2
+    changes = last_run(store)["changes"]
+    assert changes["changed"] == [revision["url"]] and "HTTP 401" in changes["cannot_see"]

@@ -191,7 +191,7 @@ class KabarbaikSpider(scrapy.Spider):
             if mark and (walk.crosscheck or walk.channel == "api"):  # edits since the last settled run
                 walk.changes.since = mark
                 yield self.changes_request(1)
-            elif self.store is not None and len(self.store):
+            elif self.store is not None and len(self.store) and walk.channel != "sitemap":  # it reads <lastmod>
                 walk.changes.cannot_see = (
                     "-a crosscheck=0: the REST API is not asked"
                     if not walk.crosscheck and walk.channel != "api"
@@ -237,6 +237,10 @@ class KabarbaikSpider(scrapy.Spider):
         store = self.store
         for post in answer.posts:
             if store is not None and not store.wants(post.url, post.post_id, self.options.full):
+                if post.reader is None and post.modified and store.changed_since(post.url, post.modified):
+                    self.walk.changes.changed.append(post.url)  # a sitemap's <lastmod>: read it again
+                    yield self.article_request(post.url)
+                    continue
                 stats.inc_value("kabarbaik/known_skipped")
             elif post.reader is not None:
                 yield self.counted(post.reader, post.reader.article(), ask.url)
