@@ -42,8 +42,9 @@ import errno
 import json
 import logging
 import os
+import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -57,7 +58,7 @@ from warcio.warcwriter import WARCWriter
 if TYPE_CHECKING:
     from typing import Self
 
-    from scrapy import Request, Spider
+    from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from scrapy.settings import BaseSettings
@@ -243,7 +244,7 @@ class ArchiveMiddleware:
             return False
         return True
 
-    def process_response(self, request: Request, response: Response, spider: Spider) -> Response:
+    def process_response(self, request: Request, response: Response) -> Response:
         date = warc_date()
         answer = self.file.record(
             response.url, "response", response.body, http_response_headers(response), **{"WARC-Date": date}
@@ -267,7 +268,7 @@ class ArchiveMiddleware:
         stats.set_value("kabarbaik/archive/bytes", self.file.bytes_written)
         return response
 
-    def item_scraped(self, item: Any, response: Response, spider: Spider) -> None:
+    def item_scraped(self, item: Any, response: Response) -> None:
         """The item is stored: name the responses it came from, so ``reparse`` rebuilds it from them alone."""
         from kabarbaik_spider.items import as_record
 
@@ -435,3 +436,48 @@ def http_parts(block: bytes) -> tuple[int, dict[str, str], bytes]:
         key = name.strip().lower()
         headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
     return status, headers, body
+
+
+def latest_responses(where: Path, wanted: Callable[[str], bool]) -> tuple[dict[str, Entry], list[Damage]]:
+    """The latest response record of every URL ``wanted`` accepts, across the archive's files (oldest first)."""
+    found: dict[str, Entry] = {}
+    damage: list[Damage] = []
+    for path in archive_files(where):
+        for entry in entries(path, damage):
+            if entry.kind == "response" and wanted(entry.uri):
+                found[entry.uri] = Entry(entry.path, entry.offset, entry.length, entry.headers, b"")
+    return found, damage
+
+
+def pages_from_archive(where: Path, url: str) -> tuple[list[tuple[str, str, int, dict[str, str]]], str]:
+    """An article's first page and its continuation pages as last fetched: ``(html, url, status, headers)`` each.
+
+    The second value says where they came from, or why there are none.
+    """
+    from kabarbaik_spider.pages.article import ArticleParser
+    from kabarbaik_spider.reparse import page_text
+
+    if not archive_files(where):
+        return [], f"no archive at {where}"
+    found, damage = latest_responses(where, lambda uri: uri.startswith(url))
+    for hurt in damage:
+        print(hurt.line(), file=sys.stderr)
+    if url not in found:
+        return [], f"{url} is not in the archive {where}"
+    pages = []
+    todo = [url]
+    while todo:
+        page_url = todo.pop(0)
+        entry = found.get(page_url)
+        if entry is None:
+            return [], f"{page_url} (a continuation page of {url}) is not in the archive {where}"
+        block = read_entry(entry.path, entry.offset, entry.length).block
+        status, headers, _ = http_parts(block)
+        html = page_text(page_url, block)
+        pages.append((html, page_url, status, headers))
+        if len(pages) == 1:
+            if status != 200:
+                return [], f"{url} was archived as HTTP {status}, not a page to keep"
+            todo = list(ArticleParser(html, url).continuation_urls())
+    first = found[url]
+    return pages, f"taken from the archive {first.path} (fetched {first.headers.get('warc-date', '?')})"

@@ -31,7 +31,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from kabarbaik_spider.archive import ITEM_PROFILE, archive_files
 from kabarbaik_spider.exit_status import EXIT_OK, EXIT_STORE_FAILED, EXIT_USAGE
-from kabarbaik_spider.offline_site import OfflineSite
+from kabarbaik_spider.offline_site import LIVE_ORIGIN, OfflineSite
 
 ITEMS = expected_items()
 SPLIT = "/menengok-geliat-umkm-batik-jonegoroan-di-era-belanja-daring/"  # the bundled article with a /2/ page
@@ -291,3 +291,31 @@ def test_reparse_revisions_append_what_the_parser_now_reads_differently(tmp_path
     again = reparse(store, out, "--revisions")
     assert again.returncode == EXIT_OK and f"{len(ITEMS)} as stored, 0 changed" in again.stderr
     assert len(read_store(store)) == len(ITEMS) + 1
+
+
+# -- fixtures from the archive ----------------------------------------------------------------------
+
+
+def test_fixture_save_from_archive_takes_the_pages_as_fetched_with_no_second_request(tmp_path) -> None:
+    store, fixtures = tmp_path / "articles.jsonl", tmp_path / "fixtures"
+    fixtures.mkdir()
+    with OfflineSite(SITE) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+        origin = site.origin
+    url = f"{origin}{SPLIT}"  # the server is stopped: the pages can only come from the archive
+    archive = ("--archive", str(warc_folder(store)), "--dir", str(fixtures))
+    result = run_scrapy("fixture", "save", "--from-archive", url, *archive)
+    assert result.returncode == 0, result.stderr
+    folder = fixtures / SPLIT.strip("/")
+    assert f"saved {folder} (2 pages)" in result.stdout
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert [page["url"] for page in meta["inputs"]] == [url, f"{url}2/"]
+    assert meta["source"].startswith(f"taken from the archive {warc_folder(store)}/kabarbaik-")
+    for number, page in enumerate((SPLIT, f"{SPLIT}2/"), start=1):
+        served = (SITE / page.strip("/") / "index.html").read_text(encoding="utf-8").replace(LIVE_ORIGIN, origin)
+        assert (folder / "inputs" / f"page-{number}.html").read_text(encoding="utf-8") == served
+    stored = next(item for item in read_store(store) if item["url"] == url)
+    assert json.loads((folder / "output.json").read_text(encoding="utf-8")) == stored
+    unknown = run_scrapy("fixture", "save", "--from-archive", f"{origin}/tidak-ada/", *archive)
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip() == f"kabarbaik: {origin}/tidak-ada/ is not in the archive {warc_folder(store)}"
