@@ -42,6 +42,7 @@ import errno
 import json
 import logging
 import os
+import struct
 import sys
 import zlib
 from collections.abc import Callable, Iterator
@@ -49,7 +50,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -115,6 +116,32 @@ def warc_date() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+SKIP_FIELD = b"KL"  # the gzip extra subfield holding the member's length (RFC 1952, FEXTRA)
+MEMBER_HEAD = 24  # 10 bytes of gzip header, 2 of extra length, 4 of subfield header, 8 of length
+
+
+def gzip_member(data: bytes) -> bytes:
+    """``data`` as one gzip member (RFC 1952) with its own length in an extra field.
+
+    Any gzip reader (zlib, warcio, zcat) reads it as usual; ``scrapy reparse``
+    reads the length to step from record to record without inflating the
+    pages between, as BGZF (samtools) does with its block size.
+    """
+    deflater = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+    body = deflater.compress(data) + deflater.flush()
+    length = MEMBER_HEAD + len(body) + 8
+    extra = SKIP_FIELD + struct.pack("<HQ", 8, length)
+    head = b"\x1f\x8b\x08\x04\x00\x00\x00\x00\x00\xff" + struct.pack("<H", len(extra)) + extra
+    return head + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
+
+
+def member_length(head: bytes) -> int | None:
+    """The length a member's header states (:func:`gzip_member`), or None for a member without it."""
+    if len(head) < MEMBER_HEAD or head[:4] != b"\x1f\x8b\x08\x04" or head[12:16] != SKIP_FIELD + b"\x08\x00":
+        return None
+    return struct.unpack("<Q", head[16:24])[0]
+
+
 class WarcFile:
     """An append-only WARC file: whole gzip members, each batch handed to the OS in one write."""
 
@@ -138,12 +165,11 @@ class WarcFile:
         )
 
     def encode(self, record: Any) -> bytes:
-        """One record as one gzip member."""
+        """One record as one gzip member whose header says how long the member is (see :func:`gzip_member`)."""
         out = BytesIO()
         self._writer.out = out
         self._writer._write_warc_record(out, record)
-        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        return compressor.compress(out.getvalue()) + compressor.flush()
+        return gzip_member(out.getvalue())
 
     def write(self, *records: Any) -> None:
         """Appends the records whole, or raises :class:`ArchiveWriteError` and leaves the file as it was."""
@@ -334,7 +360,7 @@ class Entry:
     offset: int
     length: int  # compressed bytes, so the record can be read again alone
     headers: dict[str, str]
-    block: bytes
+    block: bytes | None  # None: a response stepped over, for read_entry
 
     @property
     def kind(self) -> str:
@@ -356,72 +382,105 @@ def archive_files(where: Path) -> list[Path]:
     return [where] if where.exists() else []
 
 
-def parse_record(data: bytes) -> tuple[dict[str, str], bytes]:
-    """A WARC record's headers (names lower-cased) and its block; ValueError when it is not one whole record."""
-    head, sep, rest = data.partition(b"\r\n\r\n")
-    if not sep or not head.startswith(b"WARC/"):
+def record_headers(head: bytes) -> dict[str, str]:
+    """A WARC record's header lines (names lower-cased); ValueError when they are not a WARC record's."""
+    if not head.startswith(b"WARC/"):
         raise ValueError("not a WARC record")
     headers = {}
     for line in head.decode("utf-8", "replace").split("\r\n")[1:]:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
+    return headers
+
+
+def parse_record(data: bytes) -> tuple[dict[str, str], bytes]:
+    """A WARC record's headers (names lower-cased) and its block; ValueError when it is not one whole record."""
+    head, sep, rest = data.partition(b"\r\n\r\n")
+    if not sep:
+        raise ValueError("not a WARC record")
+    headers = record_headers(head)
     length = int(headers.get("content-length", "-1"))
     if length < 0 or len(rest) < length + 4 or rest[length : length + 4] != b"\r\n\r\n":
         raise ValueError(f"a record shorter than its Content-Length ({len(rest)} of {length} bytes)")
     return headers, rest[:length]
 
 
-CHUNK = 1 << 20
+CHUNK = 1 << 16
+PEEK = 4096  # inflated bytes enough for a record's WARC headers
 
 
 def entries(path: Path, damage: list[Damage]) -> Iterator[Entry]:
-    """Every whole record of one WARC file (one gzip member each, as warcio and we write them), in order.
+    """Every whole record of one WARC file (one gzip member each), in order, with its offset and length.
 
-    Read with zlib alone, member by member, so a record's offset and length are
-    exact and a cut or corrupt member is seen as such: the records before it
-    come out, and the damage is noted in ``damage`` (file, offset, records read).
-    warcio reads the same files; this is three times faster, for ``reparse``.
+    A member whose header states its length (ours, :func:`gzip_member`) is
+    stepped over: only its WARC headers are inflated, and the block of a
+    response (a page) is left for :func:`read_entry` to read when it is
+    wanted, so that the worker processes inflate the pages, not the reader.
+    Any other member is inflated whole. A file cut inside a record, or a
+    member that does not inflate, stops the file: the records before it come
+    out, and the damage is noted in ``damage`` (file, offset, records read).
     """
-    count, offset = 0, 0
+    size = path.stat().st_size
+    count = offset = 0
     with path.open("rb") as stream:
-        pending = b""
-        at_end = False
-        while True:
-            if not pending and at_end:
-                return
-            inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-            parts: list[bytes] = []
-            used = 0
+        while offset < size:
+            stream.seek(offset)
+            head = stream.read(MEMBER_HEAD)
+            length = member_length(head)
             try:
-                while not inflater.eof:
-                    if not pending:
-                        pending = stream.read(CHUNK)
-                        if not pending:
-                            at_end = True
-                            break
-                    parts.append(inflater.decompress(pending))
-                    used += len(pending) - len(inflater.unused_data)
-                    pending = inflater.unused_data
-                if not inflater.eof:
-                    if not parts and used == 0:
-                        return  # the file ends between records
-                    raise ValueError("the file ends inside a record")
-                headers, block = parse_record(b"".join(parts))
+                if length is not None:
+                    if offset + length > size:
+                        raise ValueError("the file ends inside a record")
+                    entry = peek(stream, path, offset, length)
+                else:
+                    stream.seek(offset)
+                    entry = inflate(stream, path, offset)
             except (zlib.error, ValueError) as error:
                 damage.append(Damage(path, offset, count, str(error).splitlines()[0][:120]))
                 return
-            yield Entry(path, offset, used, headers, block)
+            yield entry
             count += 1
-            offset += used
-            at_end = at_end and not pending
+            offset += entry.length
+
+
+def peek(stream: BinaryIO, path: Path, offset: int, length: int) -> Entry:
+    """A member of known length: its WARC headers, and its block unless it is a response (read later)."""
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+    data = stream.read(min(length - MEMBER_HEAD, PEEK))
+    text = inflater.decompress(data, PEEK)
+    if b"\r\n\r\n" not in text:
+        return read_entry(path, offset, length)  # headers longer than the peek: read it whole
+    headers = record_headers(text.partition(b"\r\n\r\n")[0])
+    if headers.get("warc-type") == "response":
+        return Entry(path, offset, length, headers, None)
+    return read_entry(path, offset, length)
+
+
+def inflate(stream: BinaryIO, path: Path, offset: int) -> Entry:
+    """A member of unknown length (another tool's): inflated whole, its length counted as it goes."""
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    parts: list[bytes] = []
+    used = 0
+    while not inflater.eof:
+        chunk = stream.read(CHUNK)
+        if not chunk:
+            raise ValueError("the file ends inside a record")
+        parts.append(inflater.decompress(chunk))
+        used += len(chunk) - len(inflater.unused_data)
+    headers, block = parse_record(b"".join(parts))
+    return Entry(path, offset, used, headers, block)
 
 
 def read_entry(path: Path, offset: int, length: int) -> Entry:
-    """The record at ``offset`` (``length`` compressed bytes), read alone."""
+    """The record at ``offset`` (``length`` compressed bytes), read alone; its checksum checked."""
     with path.open("rb") as stream:
         stream.seek(offset)
         data = stream.read(length)
-    headers, block = parse_record(zlib.decompress(data, zlib.MAX_WBITS | 16))
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    whole = inflater.decompress(data)
+    if not inflater.eof:
+        raise ValueError(f"the record at byte {offset} is cut short")
+    headers, block = parse_record(whole)
     return Entry(path, offset, length, headers, block)
 
 
@@ -445,7 +504,7 @@ def latest_responses(where: Path, wanted: Callable[[str], bool]) -> tuple[dict[s
     for path in archive_files(where):
         for entry in entries(path, damage):
             if entry.kind == "response" and wanted(entry.uri):
-                found[entry.uri] = Entry(entry.path, entry.offset, entry.length, entry.headers, b"")
+                found[entry.uri] = Entry(entry.path, entry.offset, entry.length, entry.headers, None)
     return found, damage
 
 
@@ -471,7 +530,7 @@ def pages_from_archive(where: Path, url: str) -> tuple[list[tuple[str, str, int,
         entry = found.get(page_url)
         if entry is None:
             return [], f"{page_url} (a continuation page of {url}) is not in the archive {where}"
-        block = read_entry(entry.path, entry.offset, entry.length).block
+        block = read_entry(entry.path, entry.offset, entry.length).block or b""
         status, headers, _ = http_parts(block)
         html = page_text(page_url, block)
         pages.append((html, page_url, status, headers))

@@ -23,6 +23,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import zlib
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -57,7 +58,9 @@ class Ref:
     block: bytes | None = None
 
     def read(self) -> bytes:
-        return self.block if self.block is not None else read_entry(self.path, self.offset, self.length).block
+        if self.block is not None:
+            return self.block
+        return read_entry(self.path, self.offset, self.length).block or b""
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Result:
     line: bytes | None  # the item as a store line; None when the pages gave no such item
     sources: dict[str, str] = field(default_factory=dict)
     fallbacks: list[str] = field(default_factory=list)
+    error: str | None = None  # a page of it could not be read again (a corrupt record)
 
 
 def digest(line: bytes) -> bytes:
@@ -249,7 +253,14 @@ def parse_job(job: Job) -> list[Result]:
 
 
 def parse_batch(batch: list[Job]) -> list[Result]:
-    return [result for job in batch for result in parse_job(job)]
+    results = []
+    for job in batch:
+        try:
+            results += parse_job(job)
+        except (zlib.error, ValueError) as error:  # a record that does not inflate: named, the rest goes on
+            place = f"{job.pages[0].path} at byte {job.pages[0].offset}"
+            results += [Result(url, None, error=f"{place}: {error}") for url in job.urls]
+    return results
 
 
 def batches(jobs: Iterator[Job], size: int = BATCH) -> Iterator[list[Job]]:
@@ -290,6 +301,7 @@ class Outcome:
     changed: list[tuple[str, list[str]]] = field(default_factory=list)  # URL, keys that differ
     missing: list[str] = field(default_factory=list)
     unparsed: list[str] = field(default_factory=list)  # named by the archive but no item came out
+    unreadable: list[str] = field(default_factory=list)  # records that did not inflate when read again
     damage: list[Damage] = field(default_factory=list)
     files: int = 0
     records: int = 0
@@ -323,6 +335,8 @@ def reparse(
                 progress(1)
             if result.line is None:
                 outcome.unparsed.append(result.url)
+                if result.error:
+                    outcome.unreadable.append(result.error)
                 continue
             sink.write(result.line)
             outcome.reparsed += 1

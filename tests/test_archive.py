@@ -319,3 +319,56 @@ def test_fixture_save_from_archive_takes_the_pages_as_fetched_with_no_second_req
     unknown = run_scrapy("fixture", "save", "--from-archive", f"{origin}/tidak-ada/", *archive)
     assert unknown.returncode == 1
     assert unknown.stderr.strip() == f"kabarbaik: {origin}/tidak-ada/ is not in the archive {warc_folder(store)}"
+
+
+# -- reading WARC files ------------------------------------------------------------------------------
+
+
+def test_the_reader_reads_warcio_s_own_files_and_stops_at_a_cut_one(tmp_path) -> None:
+    """A member without our length field (written by warcio itself, or Browsertrix) is inflated whole."""
+    from io import BytesIO
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from kabarbaik_spider.archive import entries, http_parts
+
+    path = tmp_path / "theirs.warc.gz"
+    with path.open("wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for number in range(3):
+            body = f"<html><body>halaman {number}</body></html>".encode()
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            uri = f"https://kabarbaik.co/{number}/"
+            writer.write_record(writer.create_warc_record(uri, "response", payload=BytesIO(body), http_headers=headers))
+    damage: list = []
+    records = list(entries(path, damage))
+    assert damage == []
+    assert [record.uri for record in records] == [f"https://kabarbaik.co/{number}/" for number in range(3)]
+    assert http_parts(records[2].block)[2] == b"<html><body>halaman 2</body></html>"
+    os.truncate(path, path.stat().st_size - 20)
+    assert len(list(entries(path, damage))) == 2
+    [cut] = damage
+    assert cut.records == 2 and cut.offset == records[2].offset
+
+
+def test_reparse_names_a_corrupt_record_inside_the_file_and_reads_the_rest(tmp_path) -> None:
+    store, out = tmp_path / "articles.jsonl", tmp_path / "out.jsonl"
+    with OfflineSite(SITE) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+        origin = site.origin
+    [path] = archive_files(warc_folder(store))
+    from kabarbaik_spider.archive import entries
+
+    victim = f"{origin}/petani-madiun-mulai-tanam-jagung-4/"
+    [record] = [entry for entry in entries(path, []) if entry.kind == "response" and entry.uri == victim]
+    data = bytearray(path.read_bytes())
+    middle = record.offset + record.length // 2
+    data[middle : middle + 16] = bytes(16)  # sixteen bytes zeroed inside the page's compressed body
+    path.write_bytes(bytes(data))
+    result = reparse(store, out)
+    assert result.returncode == 1
+    assert f"kabarbaik: a corrupt record in {path} at byte {record.offset}: " in result.stderr
+    assert "lacks 1 of the 26 stored articles (first: " + victim in result.stderr
+    stored = [item for item in read_store(store) if item["url"] != victim]
+    assert read_jsonl(out) == stored

@@ -114,6 +114,8 @@ class Command(ScrapyCommand):
     def report(self, outcome: Any, elapsed: float, archive: Path, out: Path) -> int:
         for damage in outcome.damage:
             print(damage.line(), file=sys.stderr)
+        for place in outcome.unreadable[:10]:
+            print(f"kabarbaik: a corrupt record in {place}", file=sys.stderr)
         rate = outcome.reparsed / elapsed if elapsed > 0 else 0.0
         print(
             f"re-extracted {outcome.reparsed} of {outcome.stored} stored articles from {outcome.files} WARC files"
