@@ -23,14 +23,22 @@ import hashlib
 import json
 import multiprocessing
 import os
-import zlib
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kabarbaik_spider.archive import ITEM_PROFILE, Damage, Entry, archive_files, entries, http_parts, read_entry
+from kabarbaik_spider.archive import (
+    ITEM_PROFILE,
+    UNREADABLE,
+    Damage,
+    Entry,
+    archive_files,
+    entries,
+    http_parts,
+    read_entry,
+)
 from kabarbaik_spider.store import dump_lines, encode_line
 
 WINDOW = 512  # response bodies held while they wait for their item's metadata record
@@ -257,7 +265,7 @@ def parse_batch(batch: list[Job]) -> list[Result]:
     for job in batch:
         try:
             results += parse_job(job)
-        except (zlib.error, ValueError) as error:  # a record that does not inflate: named, the rest goes on
+        except UNREADABLE as error:  # a record that does not inflate: named, the rest goes on
             place = f"{job.pages[0].path} at byte {job.pages[0].offset}"
             results += [Result(url, None, error=f"{place}: {error}") for url in job.urls]
     return results

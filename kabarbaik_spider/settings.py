@@ -61,7 +61,6 @@ DOWNLOADER_MIDDLEWARES = {
 # in one file per run in this folder; empty: <store>.warc/ beside the store. `scrapy reparse` reads it.
 KABARBAIK_ARCHIVE_ENABLED = True
 KABARBAIK_ARCHIVE_DIR = ""
-KABARBAIK_ARCHIVE_ALWAYS = False  # `scrapy probe` archives without a store
 
 # A listed article that fails to download is retried first by the next runs, and given
 # up (moved to the rejects with its reason, until `-a full=1`) after this many runs in a row.
