@@ -70,7 +70,7 @@ class ProbeSpider(scrapy.Spider):
     """Fetches the probe's pages one by one (the project's politeness), keeping each answer."""
 
     name = "kabarbaik-probe"
-    custom_settings: ClassVar[dict[str, Any]] = {"HTTPERROR_ALLOW_ALL": True, "LOG_LEVEL": "WARNING"}
+    custom_settings: ClassVar[dict[str, Any]] = {"HTTPERROR_ALLOW_ALL": True, "LOG_LEVEL": "ERROR"}
 
     def __init__(self, start_url: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
