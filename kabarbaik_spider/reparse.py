@@ -190,9 +190,10 @@ class Planner:
             return None  # its pages are not in this file: the fallback by URL may still find them
         self.wanted.discard(url)
         channel = "api" if about.get("channel") == "api" else "page"
-        if channel == "page":
+        if channel == "page":  # used: forget them, so that what is held stays flat in the archive's size
             for record in about["pages"]:
                 self.by_id.pop(record["record"], None)
+                self.by_url.pop(record.get("url"), None)
         return Job(channel, [url], [ref for ref in refs if ref is not None])
 
     def fallbacks(self) -> Iterator[Job]:

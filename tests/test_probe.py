@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from site_fixtures import SITE, copy_site, retheme, run_scrapy
+from site_fixtures import SITE, copy_api, copy_site, retheme, run_scrapy
 from warcio.archiveiterator import ArchiveIterator
 
 from kabarbaik_spider.archive import archive_files
@@ -75,6 +75,22 @@ def test_the_probe_of_another_theme_names_the_fallbacks_and_fails(tmp_path) -> N
     body_lines = [line for line in result.stdout.splitlines() if line.startswith("  body ")]
     assert len(body_lines) == 3 and all(" structure  FALLBACK " in line for line in body_lines)
     assert result.stdout.splitlines()[-1].startswith("verdict 5: ")
+
+
+def test_the_probe_names_a_key_the_rest_api_disagrees_with_and_fails(tmp_path) -> None:
+    api = copy_api(tmp_path / "api")
+    posts = json.loads((api / "posts.json").read_text(encoding="utf-8"))
+    newest = next(post for post in posts if post["slug"] == NEWEST[0])
+    newest["title"]["rendered"] = "Judul lain menurut WordPress"
+    (api / "posts.json").write_text(json.dumps(posts, ensure_ascii=False), encoding="utf-8")
+    with OfflineSite(SITE, api=api) as site:
+        result = probe(site, tmp_path)
+    assert result.returncode == EXIT_COVERAGE, result.stdout
+    [title] = [line for line in result.stdout.splitlines() if "API SAYS" in line]
+    assert title.startswith("  title         jsonld     API SAYS Judul lain menurut WordPress ")
+    assert result.stdout.splitlines()[-1].startswith(
+        f"verdict 5: 1 problem(s); first: {site.origin}/{NEWEST[0]}/ title"
+    )
 
 
 def test_the_probe_of_a_site_whose_rest_api_is_closed_says_which_channel(tmp_path) -> None:
