@@ -286,21 +286,24 @@ REPARSED = re.compile(r"re-extracted (\d+) of (\d+) stored articles .* in ([\d.]
 
 def bench_reparse(store: Path, work: Path, repeats: int) -> dict[str, float]:
     """``scrapy reparse`` of a crawl's store from its archive, as a person runs it; trafilatura on the same pages."""
-    timings = []
+    timings, rss = [], []
     for number in range(repeats):
         out = work / f"reparsed-{number}.jsonl"
         started = time.perf_counter()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "scrapy", "reparse", "--store", str(store), "-o", str(out)],
-            cwd=ROOT,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        _, err = process.communicate()
+        log = work / f"reparse-{number}.log"
+        with log.open("w") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "scrapy", "reparse", "--store", str(store), "-o", str(out)],
+                cwd=ROOT,
+                stderr=sink,
+            )
+            _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - started
+        err = log.read_text()
         found = REPARSED.search(err)
-        if process.returncode != 0 or not found or found[1] != found[2]:
-            raise RuntimeError(f"reparse failed (status {process.returncode}): {err[-500:]}")
+        if status != 0 or not found or found[1] != found[2]:
+            raise RuntimeError(f"reparse failed (status {os.waitstatus_to_exitcode(status)}): {err[-500:]}")
+        rss.append(usage.ru_maxrss / 1024)
         if out.read_bytes() != store.read_bytes():
             raise RuntimeError("reparse did not give the stored items back")
         timings.append((int(found[1]), float(found[3]), wall))
@@ -309,6 +312,7 @@ def bench_reparse(store: Path, work: Path, repeats: int) -> dict[str, float]:
         "articles": articles,
         "per_s": statistics.median(count / elapsed for count, elapsed, _ in timings),
         "per_s_wall": statistics.median(count / wall for count, _, wall in timings),
+        "rss_mb": statistics.median(rss),
         "warc_mib": sum(path.stat().st_size for path in store.with_name(store.name + ".warc").glob("*")) / 2**20,
     }
     figures.update(bench_trafilatura(store))
@@ -503,10 +507,11 @@ def report(command: str, crawls: dict[int, dict], server: str, parse: dict, real
         "`scrapy reparse --store STORE -o OUT.jsonl` of the crawl's store from its WARC file, the server",
         "stopped, two worker processes; its output checked equal to the store, byte for byte. Beside it,",
         "trafilatura's `extract(html, fast=True)` (the body text alone) on the same archived pages, in",
-        "two processes too.",
+        "two processes too. Peak RSS is the largest of reparse's processes.",
         "",
-        "| N | archive MiB | reparse articles/s | reparse articles/s, wall (with start-up) | trafilatura pages/s |",
-        "| ---: | ---: | ---: | ---: | ---: |",
+        "| N | archive MiB | reparse articles/s | reparse articles/s, wall (with start-up) | reparse peak RSS MB"
+        " | trafilatura pages/s |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for articles, figures in crawls.items():
         reparse = figures["reparse"]
@@ -518,7 +523,7 @@ def report(command: str, crawls: dict[int, dict], server: str, parse: dict, real
         )
         lines.append(
             f"| {articles:,} | {reparse['warc_mib']:.1f} | {reparse['per_s']:.0f}"
-            f" | {reparse['per_s_wall']:.0f} | {other} |"
+            f" | {reparse['per_s_wall']:.0f} | {reparse['rss_mb']:.0f} | {other} |"
         )
     lines += [
         "",

@@ -9,12 +9,15 @@ rebuilt from its API page (``ApiPost``). An item whose metadata record was
 lost (a run killed just after storing it, a file cut short) is found by its
 URL among the archived responses.
 
-It streams: the archive is read once, record by record, and only the pages
-waiting for their item's metadata record are held (at most :data:`WINDOW`
-bodies; older ones are read again from the file by offset). The parsing
-runs in a pool of worker processes, a bounded number of batches in flight,
-results in order. Memory grows with the store's URL count (a hash a line),
-not with the archive's bytes.
+It streams: the archive is read once, record by record, stepping over the
+pages (their gzip members state their length, :func:`kabarbaik_spider.archive.gzip_member`);
+only the places of the pages waiting for their item's metadata record are
+held, and the worker processes read and inflate the pages themselves, by
+offset. (A file another tool wrote is inflated whole as it is read; at most
+:data:`WINDOW` of its bodies are held, older ones read again by offset.) A
+bounded number of batches are in flight, results come in order. Memory
+grows with the store's URL count (a hash a line), not with the archive's
+bytes (``docs/benchmarks.md`` has reparse's peak RSS at two sizes).
 """
 
 from __future__ import annotations
