@@ -334,9 +334,15 @@ def reparse(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     revise: Callable[[dict[str, Any], list[str], int], None] | None = None,
+    total: Callable[[int], None] | None = None,
 ) -> Outcome:
-    """Rebuilds every stored article from ``archive`` into ``out``; ``revise(item, changed, revision)`` for changes."""
+    """Rebuilds every stored article from ``archive`` into ``out``; ``revise(item, changed, revision)`` for changes.
+
+    ``total(n)`` hears how many stored articles there are, ``progress(1)`` each one done.
+    """
     stored, broken = read_stored(store)
+    if total is not None:
+        total(len(stored))
     files = archive_files(archive)
     outcome = Outcome(stored=len(stored), files=len(files), broken_lines=broken)
     planner = Planner(files, set(stored))

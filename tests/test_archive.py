@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from site_fixtures import (
+    PROJECT_ROOT,
     SITE,
     assert_every_article_once,
     copy_site,
@@ -257,7 +258,7 @@ def test_reparse_names_a_store_whose_archive_lacks_articles_and_a_missing_archiv
         assert crawl(site, store).returncode == EXIT_OK
     assert no_archive.returncode == 1
     [line] = no_archive.stderr.strip().splitlines()
-    assert line.startswith(f"kabarbaik: no archive at {warc_folder(store)}")
+    assert line.startswith(f"kabarbaik: no archive at {warc_folder(store)}: none of the {before} stored articles")
     result = reparse(store, out)
     assert result.returncode == 1
     assert (
@@ -372,3 +373,35 @@ def test_reparse_names_a_corrupt_record_inside_the_file_and_reads_the_rest(tmp_p
     assert "lacks 1 of the 26 stored articles (first: " + victim in result.stderr
     stored = [item for item in read_store(store) if item["url"] != victim]
     assert read_jsonl(out) == stored
+
+
+def test_reparse_shows_its_progress_on_a_terminal_and_only_there(tmp_path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import sys
+    import termios
+
+    store, out = tmp_path / "articles.jsonl", tmp_path / "out.jsonl"
+    with OfflineSite(SITE) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a terminal 100 columns wide
+    command = [sys.executable, "-m", "scrapy", "reparse", "--store", str(store), "-o", str(out)]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, stderr=follower, stdout=subprocess.DEVNULL)
+    os.close(follower)
+    shown = b""
+    while True:  # read the terminal until the command closes it
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the other end is closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.wait(timeout=60) == EXIT_OK
+    assert b"reparse: 100%" in shown and f"{len(ITEMS)}/{len(ITEMS)}".encode() in shown
+    piped = reparse(store, out)  # not a terminal: the one summary line, no progress bar
+    assert piped.stderr.strip().splitlines()[0].startswith("re-extracted ")
+    assert "100%" not in piped.stderr

@@ -22,7 +22,7 @@ from scrapy.exceptions import UsageError
 
 from kabarbaik_spider.archive import archive_files
 from kabarbaik_spider.exit_status import EXIT_STORE_LOCKED, EXIT_USAGE
-from kabarbaik_spider.reparse import reparse
+from kabarbaik_spider.reparse import read_stored, reparse
 from kabarbaik_spider.store import StoreLockedError, now_iso
 
 if TYPE_CHECKING:
@@ -76,8 +76,9 @@ class Command(ScrapyCommand):
         if out.resolve() == store.resolve():
             return fail(f"-o {out} is the store itself; name another file", EXIT_USAGE)
         if not archive_files(archive):
+            stored = len(read_stored(store)[0])
             return fail(
-                f"no archive at {archive}: no WARC file to re-extract from"
+                f"no archive at {archive}: none of the {stored} stored articles can be re-extracted"
                 " (crawls write one per run since the archive exists; --archive names another)",
                 EXIT_INCOMPLETE,
             )
@@ -108,7 +109,14 @@ class Command(ScrapyCommand):
 
         started = time.perf_counter()
         with tqdm(unit=" articles", disable=not sys.stderr.isatty(), file=sys.stderr, desc="reparse") as bar:
-            outcome = reparse(store, archive, out, workers=workers or None, progress=bar.update, revise=revise)
+
+            def total(count: int) -> None:
+                bar.total = count
+                bar.refresh()
+
+            outcome = reparse(
+                store, archive, out, workers=workers or None, progress=bar.update, revise=revise, total=total
+            )
         return outcome, time.perf_counter() - started, archive, out
 
     def report(self, outcome: Any, elapsed: float, archive: Path, out: Path) -> int:
