@@ -6,8 +6,12 @@
   each N, alternating, in this one invocation: (a) our ``scrapy crawl``,
   politeness off; (b) a null spider requesting the same pages and parsing
   nothing; (c) the floor: the null spider that also builds each article page's
-  parsel tree. Pages/s, CPU ms per page (Scrapy's start-up left out), peak RSS,
-  the ratios a/b and a/c, and the server's own CPU.
+  parsel tree; (d) our crawl with the archive off, so that the archive's CPU
+  and bytes per page are a paired difference. Pages/s, CPU ms per page
+  (Scrapy's start-up left out), peak RSS, the ratios, the server's own CPU.
+- reparse: ``scrapy reparse`` of each size's crawl from its archive (two
+  cores), articles/s, beside trafilatura's ``extract`` on the same pages
+  (two processes too) when trafilatura is installed.
 - parse: ms per page for the model's article and listing pages, and for the
   real pages in ``../shared/realpages`` when that folder is there.
 - store: the time to open a store of 100,000 articles (its index load) and the
@@ -59,7 +63,7 @@ POLITENESS_OFF = (
     "CONCURRENT_REQUESTS_PER_DOMAIN=16",
     "LOG_LEVEL=INFO",
 )
-MODES = ("crawl", "null", "floor")
+MODES = ("crawl", "no-archive", "null", "floor")
 ELAPSED = re.compile(r"'elapsed_time_seconds': ([\d.]+)")
 RESPONSES = re.compile(r"'response_received_count': (\d+)")
 
@@ -185,15 +189,18 @@ class Run:
     cpu: float
     rss_mb: float
     server_cpu: float
+    archive_bytes: int = 0
 
 
 def run_mode(mode: str, origin: str, urls_file: Path, work: Path, server: Server, number: int) -> Run:
     settings = [arg for setting in POLITENESS_OFF for arg in ("-s", setting)]
-    if mode == "crawl":
-        store = work / f"store-{number}.jsonl"
+    store = work / f"store-{mode}-{number}.jsonl"
+    if mode in ("crawl", "no-archive"):
         command = ["crawl", "kabarbaik", "-a", f"start_url={origin}/", "-a", "crosscheck=0"]
         pages = len(urls_file.read_text().split())  # a bound above the site's listing pages
         command += ["-s", f"KABARBAIK_OUTPUT={store}", "-s", f"KABARBAIK_LISTING_PAGES_MIN={pages}"]
+        if mode == "no-archive":
+            command += ["-s", "KABARBAIK_ARCHIVE_ENABLED=0"]
     else:
         command = ["runspider", str(NULL_SPIDER), "-a", f"urls={urls_file}", "-a", f"floor={int(mode == 'floor')}"]
     log = work / f"{mode}-{number}.log"
@@ -212,6 +219,7 @@ def run_mode(mode: str, origin: str, urls_file: Path, work: Path, server: Server
         cpu=usage.ru_utime + usage.ru_stime,
         rss_mb=usage.ru_maxrss / 1024,
         server_cpu=server.cpu() - server_before,
+        archive_bytes=sum(path.stat().st_size for path in store.with_name(store.name + ".warc").glob("*.warc.gz")),
     )
 
 
@@ -229,7 +237,7 @@ def startup_cpu(work: Path) -> float:
 
 
 def bench_crawl(articles: int, repeats: int) -> tuple[dict[str, dict[str, float]], str]:
-    """Median figures per mode for a site of ``articles``; and the server's name."""
+    """Median figures per mode for a site of ``articles`` (and ``reparse`` of its archive); and the server's name."""
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         work.chmod(0o755)  # nginx's worker runs as an unprivileged user: it must read the site
@@ -243,13 +251,15 @@ def bench_crawl(articles: int, repeats: int) -> tuple[dict[str, dict[str, float]
             baseline = startup_cpu(work)
             runs: dict[str, list[Run]] = {mode: [] for mode in MODES}
             for number in range(repeats):
-                order = MODES[number % 3 :] + MODES[: number % 3]  # alternate who goes first
+                turn = number % len(MODES)
+                order = MODES[turn:] + MODES[:turn]  # alternate who goes first
                 for mode in order:
                     run = run_mode(mode, origin, urls_file, work, server, number)
                     runs[mode].append(run)
-                    print(f"  N={articles:,} {mode:5}: {run.pages / run.elapsed:7.1f} pages/s", flush=True)
+                    print(f"  N={articles:,} {mode:10}: {run.pages / run.elapsed:7.1f} pages/s", flush=True)
         finally:
             server.stop()
+        reparse = bench_reparse(work / "store-crawl-0.jsonl", work, repeats)  # the server is stopped: offline
     figures = {}
     for mode, done in runs.items():
         figures[mode] = {
@@ -259,8 +269,93 @@ def bench_crawl(articles: int, repeats: int) -> tuple[dict[str, dict[str, float]
             "rss_mb": statistics.median(run.rss_mb for run in done),
             "server_cpu_s": statistics.median(run.server_cpu for run in done),
             "elapsed_s": statistics.median(run.elapsed for run in done),
+            "archive_bytes": statistics.median(run.archive_bytes for run in done),
         }
+    figures["archive"] = {  # paired within this invocation: the crawl with and without its archive
+        "articles": articles,
+        "bytes_per_page": figures["crawl"]["archive_bytes"] / figures["crawl"]["pages"],
+        "bytes_per_1000_articles": figures["crawl"]["archive_bytes"] * 1000 / articles,
+        "cpu_ms_per_page": figures["crawl"]["cpu_ms_per_page"] - figures["no-archive"]["cpu_ms_per_page"],
+    }
+    figures["reparse"] = reparse
     return figures, server.name
+
+
+REPARSED = re.compile(r"re-extracted (\d+) of (\d+) stored articles .* in ([\d.]+) s \((\d+) articles/s\)")
+
+
+def bench_reparse(store: Path, work: Path, repeats: int) -> dict[str, float]:
+    """``scrapy reparse`` of a crawl's store from its archive, as a person runs it; trafilatura on the same pages."""
+    timings, rss = [], []
+    for number in range(repeats):
+        out = work / f"reparsed-{number}.jsonl"
+        started = time.perf_counter()
+        log = work / f"reparse-{number}.log"
+        with log.open("w") as sink:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "scrapy", "reparse", "--store", str(store), "-o", str(out)],
+                cwd=ROOT,
+                stderr=sink,
+            )
+            _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        err = log.read_text()
+        found = REPARSED.search(err)
+        if status != 0 or not found or found[1] != found[2]:
+            raise RuntimeError(f"reparse failed (status {os.waitstatus_to_exitcode(status)}): {err[-500:]}")
+        rss.append(usage.ru_maxrss / 1024)
+        if out.read_bytes() != store.read_bytes():
+            raise RuntimeError("reparse did not give the stored items back")
+        timings.append((int(found[1]), float(found[3]), wall))
+    articles = timings[0][0]
+    figures = {
+        "articles": articles,
+        "per_s": statistics.median(count / elapsed for count, elapsed, _ in timings),
+        "per_s_wall": statistics.median(count / wall for count, _, wall in timings),
+        "rss_mb": statistics.median(rss),
+        "warc_mib": sum(path.stat().st_size for path in store.with_name(store.name + ".warc").glob("*")) / 2**20,
+    }
+    figures.update(bench_trafilatura(store))
+    return figures
+
+
+def trafilatura_pages(html_pages: list[str]) -> int:
+    import trafilatura
+
+    return sum(1 for html in html_pages if trafilatura.extract(html, fast=True) is not None)
+
+
+def bench_trafilatura(store: Path, sample: int = 600) -> dict[str, float]:
+    """trafilatura's ``extract`` (fast mode) on the archived article pages, in two processes like reparse."""
+    try:
+        import trafilatura  # noqa: F401
+    except ImportError as missing:
+        return {"trafilatura": f"not installed ({missing})"}
+    import multiprocessing
+
+    from kabarbaik_spider.archive import archive_files, entries, read_entry
+    from kabarbaik_spider.reparse import page_text
+
+    pages = []
+    for path in archive_files(store.with_name(store.name + ".warc")):
+        for entry in entries(path, []):
+            if entry.kind == "response" and "/artikel-" in entry.uri and len(pages) < sample:
+                pages.append(page_text(entry.uri, read_entry(path, entry.offset, entry.length).block or b""))
+    halves = [pages[0::2], pages[1::2]]
+    trafilatura_pages(pages[:5])  # warm up
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pool.map(trafilatura_pages, [pages[:4], pages[4:8]])  # warm up both
+        started = time.perf_counter()
+        extracted = sum(pool.map(trafilatura_pages, halves))
+        elapsed = time.perf_counter() - started
+    import trafilatura as module
+
+    return {
+        "trafilatura": module.__version__,
+        "trafilatura_per_s": len(pages) / elapsed,
+        "trafilatura_pages": len(pages),
+        "trafilatura_extracted": extracted,
+    }
 
 
 # -- parsing and the store ---------------------------------------------------------------------
@@ -360,7 +455,8 @@ def report(command: str, crawls: dict[int, dict], server: str, parse: dict, real
     lines = [
         "# Benchmarks",
         "",
-        f"Made by `{command}` on {time.strftime('%Y-%m-%d')}; rerun it to check any number here.",
+        f"Made by `{command}` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())};"
+        " rerun it to check any number here.",
         "",
         f"Machine: {machine()}. Server: {server}.",
         "",
@@ -372,7 +468,7 @@ def report(command: str, crawls: dict[int, dict], server: str, parse: dict, real
         "A synthetic site of N articles (the model's article page under new slugs, ten cards a listing",
         "page), served on 127.0.0.1. Politeness off (no AutoThrottle, no delay, 16 requests at a time),",
         "robots.txt obeyed, the cross-check off (the static server has no REST API). Each figure is the",
-        "median of the runs, the three modes alternating. *crawl* is `scrapy crawl kabarbaik` with all",
+        "median of the runs, the modes alternating. *crawl* is `scrapy crawl kabarbaik` with all",
         "fourteen fields, validation, dedupe, the store and the run report; *null* requests the same",
         "pages and parses nothing; *floor* is null plus each article page's parsel tree. CPU per page",
         "leaves out Scrapy's start-up (a run that requests nothing).",
@@ -388,6 +484,47 @@ def report(command: str, crawls: dict[int, dict], server: str, parse: dict, real
                 f"| {articles:,} | {mode} | {row['pages']:,.0f} | {row['pages_per_s']:.0f}"
                 f" | {row['cpu_ms_per_page']:.2f} | {row['rss_mb']:.0f} | {row['server_cpu_s']:.1f} | {ratio} |"
             )
+    lines += [
+        "",
+        "*crawl* has every default on, the archive included; *no-archive* is the same crawl with",
+        "`-s KABARBAIK_ARCHIVE_ENABLED=0`. The crawl against the floor, with and without the archive:",
+        "",
+        "| N | crawl/floor pages/s | no-archive/floor pages/s | archive CPU ms/page | archive bytes/page"
+        " | archive per 1,000 articles |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for articles, figures in crawls.items():
+        archive, floor = figures["archive"], figures["floor"]["pages_per_s"]
+        lines.append(
+            f"| {articles:,} | {figures['crawl']['pages_per_s'] / floor:.2f}"
+            f" | {figures['no-archive']['pages_per_s'] / floor:.2f} | {archive['cpu_ms_per_page']:.2f}"
+            f" | {archive['bytes_per_page'] / 1024:.1f} KiB | {archive['bytes_per_1000_articles'] / 2**20:.1f} MiB |"
+        )
+    lines += [
+        "",
+        "## Re-extraction from the archive",
+        "",
+        "`scrapy reparse --store STORE -o OUT.jsonl` of the crawl's store from its WARC file, the server",
+        "stopped, two worker processes; its output checked equal to the store, byte for byte. Beside it,",
+        "trafilatura's `extract(html, fast=True)` (the body text alone) on the same archived pages, in",
+        "two processes too. Peak RSS is the largest of reparse's processes.",
+        "",
+        "| N | archive MiB | reparse articles/s | reparse articles/s, wall (with start-up) | reparse peak RSS MB"
+        " | trafilatura pages/s |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for articles, figures in crawls.items():
+        reparse = figures["reparse"]
+        other = (
+            f"{reparse['trafilatura_per_s']:.0f} (trafilatura {reparse['trafilatura']},"
+            f" {reparse['trafilatura_pages']} pages)"
+            if "trafilatura_per_s" in reparse
+            else reparse["trafilatura"]
+        )
+        lines.append(
+            f"| {articles:,} | {reparse['warc_mib']:.1f} | {reparse['per_s']:.0f}"
+            f" | {reparse['per_s_wall']:.0f} | {reparse['rss_mb']:.0f} | {other} |"
+        )
     lines += [
         "",
         "## Parsing",

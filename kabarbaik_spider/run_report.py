@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 
+from kabarbaik_spider.archive import archive_failure
 from kabarbaik_spider.crawl_store import crawl_store
 from kabarbaik_spider.exit_status import (
     EXIT_ARTICLES_FAILED,
@@ -90,6 +91,8 @@ class RunReport:
         found: list[tuple[int, str]] = []
         if store.failure:
             found.append((EXIT_STORE_FAILED, f"the store could not be written: {store.failure}"))
+        elif archive_failure(self.crawler):  # the archive beside the store: as loud as the store itself
+            found.append((EXIT_STORE_FAILED, f"the archive could not be written: {archive_failure(self.crawler)}"))
         elif reason != "finished":
             found.append((EXIT_INTERRUPTED, f"the crawl was stopped before its end ({reason})"))
         errors = stats.get_value("spider_exceptions/count", 0)

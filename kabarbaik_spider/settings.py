@@ -54,7 +54,13 @@ DOWNLOADER_MIDDLEWARES = {
     "kabarbaik_spider.middlewares.RetryAfterMiddleware": 550,
     # After decompression (590), before the retry middleware sees the response.
     "kabarbaik_spider.middlewares.CompletePageMiddleware": 580,
+    # Last in the chain (after robots.txt at 100): the response as the spider gets it goes to the archive first.
+    "kabarbaik_spider.archive.ArchiveMiddleware": 50,
 }
+# The archive: every response of a `scrapy crawl`, with its request, as WARC records (kabarbaik_spider/archive.py),
+# in one file per run in this folder; empty: <store>.warc/ beside the store. `scrapy reparse` reads it.
+KABARBAIK_ARCHIVE_ENABLED = True
+KABARBAIK_ARCHIVE_DIR = ""
 
 # A listed article that fails to download is retried first by the next runs, and given
 # up (moved to the rejects with its reason, until `-a full=1`) after this many runs in a row.

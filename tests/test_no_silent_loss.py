@@ -117,7 +117,8 @@ def assert_store_is_whole_and_unsettled(store: Path) -> list[dict]:
 def test_a_file_size_limit_stops_the_run_at_once_and_keeps_whole_lines(tmp_path) -> None:
     store = tmp_path / "articles.jsonl"
     with OfflineSite(SITE) as site:
-        result = crawl(site, store, file_size_limit=12_000)
+        # The limit holds for every file; the archive's own limit is tests/test_archive.py's.
+        result = crawl(site, store, "-s", "KABARBAIK_ARCHIVE_ENABLED=0", file_size_limit=12_000)
         port = site.port
     assert result.returncode == EXIT_STORE_FAILED, result.stderr[-3000:]
     [stop] = [line for line in result.stderr.splitlines() if "Stopping the crawl" in line]
@@ -144,8 +145,8 @@ def small_tmpfs(tmp_path):
 
 def test_a_full_disk_stops_the_run_at_once_and_keeps_whole_lines(small_tmpfs) -> None:
     store = small_tmpfs / "articles.jsonl"
-    with OfflineSite(SITE) as site:
-        result = crawl(site, store)
+    with OfflineSite(SITE) as site:  # the archive off the small disk: tests/test_archive.py fills it
+        result = crawl(site, store, "-s", f"KABARBAIK_ARCHIVE_DIR={small_tmpfs.parent / 'warc'}")
         port = site.port
     assert result.returncode == EXIT_STORE_FAILED, result.stderr[-3000:]
     assert "No space left on device" in result.stderr or "short write" in result.stderr

@@ -23,6 +23,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.spiderloader import get_spider_loader
 
 from kabarbaik_spider import settings as project_settings
+from kabarbaik_spider.archive import archive_problem
 from kabarbaik_spider.exit_status import EXIT_ERRORS, EXIT_STORE_LOCKED, EXIT_USAGE
 from kabarbaik_spider.items import ARTICLE_KEYS
 from kabarbaik_spider.store import StoreLock, StoreLockedError
@@ -167,6 +168,11 @@ class Command(ScrapyCrawlCommand):
         except OSError as error:
             say_refusal(self.settings, store_problem(self.settings["KABARBAIK_OUTPUT"], error))
             raise SystemExit(EXIT_USAGE) from None
+        problem = archive_problem(self.settings)
+        if problem:
+            self.lock.release()
+            print(f"kabarbaik: {problem}", file=sys.stderr)
+            raise SystemExit(EXIT_USAGE)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:

@@ -4,7 +4,9 @@
   with the project's settings (robots.txt, user agent, retries) and writes
   ``fixtures/pages/<slug>/`` with ``output.json`` from the current parser,
   for a person to review. ``--from-file PAGE.html --url URL`` does the same
-  from a page saved in a browser. An existing fixture is kept unless ``--force``.
+  from a page saved in a browser, and ``--from-archive URL`` from the page as
+  the crawl fetched it, kept in the archive (no second request). An existing
+  fixture is kept unless ``--force``.
 - ``scrapy fixture check`` parses every fixture and prints, per fixture, each
   key that differs: the expected value, the value now, and the source that
   gave it (or the sources tried, when none did); exit status 1 on any difference.
@@ -78,7 +80,7 @@ class Command(ScrapyCommand):
     requires_crawler_process = False  # only `save URL` crawls, and starts its own
 
     def syntax(self) -> str:
-        return "save URL | save --from-file PAGE.html --url URL | check | update [SLUG]"
+        return "save URL | save --from-file PAGE.html --url URL | save --from-archive URL | check | update [SLUG]"
 
     def short_desc(self) -> str:
         return "Save an article page as a parser fixture, check every fixture, or update their expected items"
@@ -87,6 +89,12 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("--from-file", metavar="PAGE.html", help="save: a page saved in a browser")
         parser.add_argument("--url", help="save --from-file: the page's URL")
+        parser.add_argument(
+            "--from-archive", metavar="URL", help="save: the article as the crawl fetched it, from the WARC archive"
+        )
+        parser.add_argument(
+            "--archive", metavar="DIR", help="save --from-archive: a WARC file or folder (default: the store's)"
+        )
         parser.add_argument("--force", action="store_true", help="save: replace an existing fixture")
         parser.add_argument("--dir", type=Path, default=PAGES, help="the fixtures folder (fixtures/pages)")
 
@@ -102,7 +110,14 @@ class Command(ScrapyCommand):
             self.exitcode = self.update(rest, opts.dir)
 
     def save(self, rest: list[str], opts: argparse.Namespace) -> int:
-        if opts.from_file:
+        if opts.from_archive:
+            if rest or opts.from_file:
+                raise UsageError("save --from-archive URL takes no other URL or file")
+            pages, source = self.from_archive(opts.from_archive, opts.archive)
+            if not pages:
+                print(f"kabarbaik: {source}", file=sys.stderr)
+                return 1
+        elif opts.from_file:
             if rest or not opts.url:
                 raise UsageError("save --from-file PAGE.html needs --url URL, and no URL argument")
             pages = [Page(Path(opts.from_file).read_text(encoding="utf-8"), opts.url)]
@@ -122,6 +137,18 @@ class Command(ScrapyCommand):
             return 1
         print(f"saved {fixture.folder} ({len(pages)} pages); review output.json before committing it")
         return 0
+
+    def from_archive(self, url: str, where: str | None) -> tuple[list[Page], str]:
+        """The article's pages as the archive holds them (the latest fetch of each); or why there are none."""
+        from kabarbaik_spider.archive import archive_folder, pages_from_archive
+
+        assert self.settings is not None
+        folder = Path(where) if where else archive_folder(self.settings)
+        if folder is None:
+            return [], "the archive is off (-s KABARBAIK_ARCHIVE_ENABLED=0); --archive names one"
+        found, why = pages_from_archive(folder, url)
+        pages = [Page(html, page_url, status, headers) for html, page_url, status, headers in found]
+        return pages, why
 
     def fetch(self, url: str) -> tuple[list[Page], str | None]:
         """The article's pages, fetched with the project's settings; or what went wrong."""
