@@ -64,6 +64,8 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from kabarbaik_spider.walk import walk_of
+
 if TYPE_CHECKING:
     from typing import Self
 
@@ -315,7 +317,13 @@ class ArchiveMiddleware:
         record = as_record(item)
         request = response.request
         cb_kwargs = request.cb_kwargs if request is not None else {}
-        if "ask" in cb_kwargs:  # an item read from a channel page: a REST API record
+        walk = walk_of(self.crawler)
+        built_from = walk.records.built_from.pop(str(record.get("url")), None) if walk is not None else None
+        records_answer = None
+        if built_from is not None:  # its pages, merged with WordPress's record from another answer
+            pages, records_answer = built_from
+            channel = "records"
+        elif "ask" in cb_kwargs:  # an item read from a channel page: a REST API record
             pages = [response.url]
             channel = "api"
         else:
@@ -327,6 +335,8 @@ class ArchiveMiddleware:
             "channel": channel,
             "pages": [{"url": url, "record": self.records.get(url)} for url in pages],
         }
+        if records_answer is not None:
+            about["records"] = {"url": records_answer, "record": self.records.get(records_answer)}
         payload = json.dumps(about, ensure_ascii=False).encode("utf-8")
         meta = self.file.record(
             str(record.get("url") or response.url),

@@ -25,12 +25,12 @@ from scrapy.http import Response
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
 from kabarbaik_spider.channels.rest_api import posts_by_id
-from kabarbaik_spider.crosscheck import disagreements
 from kabarbaik_spider.exit_status import EXIT_COVERAGE, EXIT_ERRORS, EXIT_OK
 from kabarbaik_spider.items import ARTICLE_KEYS
 from kabarbaik_spider.pages.api import api_article_dict, read_posts
 from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.listing import Listing, parse_listing
+from kabarbaik_spider.pages.merge import merge_with_record
 
 ARTICLES = 3  # the newest three: enough to see the theme, few enough to be polite
 
@@ -240,7 +240,7 @@ def verdict(probe: Probe, kept: str, fixtures: list[str]) -> Verdict:
         parser = ArticleParser(first.text, first.url, [(page.text, page.url) for page in more])
         item = asdict(parser.article())
         api = records.get(item["post_id"]) if isinstance(item["post_id"], int) else None
-        wrong = set(disagreements(item, api)) if api is not None else set()
+        wrong = set(merge_with_record(item, api).disagreements) if api is not None else set()
         keys = [
             KeyReport(
                 key, parser.sources.get(key), item[key], key in parser.fallbacks, api and api.get(key), key in wrong

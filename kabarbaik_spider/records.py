@@ -67,7 +67,8 @@ class WordPressRecords:
         self.walk = walk
         self.batch_size = batch_size
         self.parsed: dict[int, Held] = {}  # post id → the held item as parsed in this process
-        self.known: dict[int, dict[str, Any]] = {}  # post id → its record, already read (an edited post's)
+        # post id → its record, already read (an edited post's), and the answer that gave it
+        self.known: dict[int, tuple[dict[str, Any], str]] = {}
 
     @property
     def active(self) -> bool:

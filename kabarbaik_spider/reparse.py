@@ -29,6 +29,7 @@ import os
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,7 @@ class Job:
     channel: str
     urls: list[str]
     pages: list[Ref]
+    records: Ref | None = None  # channel "records": the answer holding WordPress's record of the post
 
 
 @dataclass
@@ -191,13 +193,19 @@ class Planner:
         refs = [self.by_id.get(page.get("record")) for page in about.get("pages", [])]
         if not refs or any(ref is None for ref in refs):
             return None  # its pages are not in this file: the fallback by URL may still find them
+        records = None
+        if about.get("channel") == "records":
+            found = self.by_id.get((about.get("records") or {}).get("record"))
+            if found is None:
+                return None
+            records = Ref(found.url, found.path, found.offset, found.length)  # read by the worker: many items share it
         self.wanted.discard(url)
-        channel = "api" if about.get("channel") == "api" else "page"
-        if channel == "page":  # used: forget them, so that what is held stays flat in the archive's size
+        channel = about.get("channel") if about.get("channel") in ("api", "records") else "page"
+        if channel != "api":  # used: forget them, so that what is held stays flat in the archive's size
             for record in about["pages"]:
                 self.by_id.pop(record["record"], None)
                 self.by_url.pop(record.get("url"), None)
-        return Job(channel, [url], [ref for ref in refs if ref is not None])
+        return Job(channel, [url], [ref for ref in refs if ref is not None], records)
 
     def fallbacks(self) -> Iterator[Job]:
         """Stored articles no metadata record named: their page by URL, and its continuation pages after it."""
@@ -260,8 +268,27 @@ def parse_job(job: Job) -> list[Result]:
     pages = [(page_text(ref.url, ref.read()), ref.url) for ref in job.pages]
     (first_html, first_url), *more = pages
     parser = ArticleParser(first_html, first_url, more) if more else ArticleParser(first_html, first_url)
-    line = encode_line(as_record(parser.article()))
-    return [Result(job.urls[0], line, dict(parser.sources), list(parser.fallbacks))]
+    item = as_record(parser.article())
+    sources = dict(parser.sources)
+    if job.records is not None:  # as the crawl built it: WordPress's record first, the page beside it
+        from kabarbaik_spider.pages.api import api_article_dict
+        from kabarbaik_spider.pages.merge import RECORD, merge_with_record
+
+        post = records_by_id(job.records.path, job.records.offset, job.records.length).get(item["post_id"])
+        if post is not None and api_article_dict(post)["url"] == item["url"]:
+            merged = merge_with_record(item, api_article_dict(post))
+            item = merged.item
+            sources = {key: RECORD if merged.taken_from[key] == RECORD else sources.get(key, "") for key in item}
+    return [Result(job.urls[0], encode_line(item), sources, list(parser.fallbacks))]
+
+
+@lru_cache(maxsize=4)
+def records_by_id(path: Path, offset: int, length: int) -> dict[int, dict[str, Any]]:
+    """The posts of one records answer by id, read once a worker however many of its items the worker rebuilds."""
+    from kabarbaik_spider.pages.api import read_posts
+
+    _, _, body = http_parts(read_entry(path, offset, length).block or b"")
+    return {post["id"]: post for post in read_posts(body) or [] if isinstance(post, dict) and "id" in post}
 
 
 def parse_batch(batch: list[Job]) -> list[Result]:

@@ -67,6 +67,8 @@ class RecordCheck:
     mismatched: list[str] = field(default_factory=list)  # posts whose record names another URL: stored from the page
     fixtures: list[str] = field(default_factory=list)  # folders where a page and its record were kept, side by side
     kept: set[str] = field(default_factory=set)  # keys a fixture was kept for in this run (one each)
+    # item URL → (its pages' URLs, the answer that gave its record), until the archive names them
+    built_from: dict[str, tuple[list[str], str]] = field(default_factory=dict)
     # Parsed articles waiting for their records, kept here so that a JOBDIR pause loses none of them.
     waiting: dict[int, tuple[str, Pages]] = field(default_factory=dict)  # post id → (ledger key, pages)
     batches: dict[str, dict[int, tuple[str, Pages]]] = field(default_factory=dict)  # records URL → its posts

@@ -23,7 +23,7 @@ from scrapy.exceptions import UsageError
 from kabarbaik_spider.archive import archive_files
 from kabarbaik_spider.exit_status import EXIT_STORE_LOCKED, EXIT_USAGE
 from kabarbaik_spider.reparse import read_stored, reparse
-from kabarbaik_spider.store import StoreLockedError, now_iso
+from kabarbaik_spider.store import StoreLockedError
 
 if TYPE_CHECKING:
     import argparse
@@ -103,9 +103,7 @@ class Command(ScrapyCommand):
         if appender is not None:
 
             def revise(item: dict[str, Any], changed: list[str], revision: int) -> None:
-                appender.append(
-                    {**item, "revision": revision, "changed": changed, "reason": "parser", "revised_at": now_iso()}
-                )
+                appender.append_revision(item, changed, reason="parser")  # numbered by the store, as a crawl's
 
         started = time.perf_counter()
         with tqdm(unit=" articles", disable=not sys.stderr.isatty(), file=sys.stderr, desc="reparse") as bar:

@@ -290,7 +290,8 @@ class KabarbaikSpider(scrapy.Spider):
         article = parser.article()
         held = Held(response.meta.get(ASKED, response.url), pages, article, parser)
         if self.records.active and article.post_id in self.records.known:  # an edited post: its record is here
-            yield from self.release([self.records.built(held, self.records.known.pop(article.post_id))])
+            post, answer = self.records.known.pop(article.post_id)
+            yield from self.release([self.records.built(held, post)], answer)
             return
         if self.records.active and isinstance(article.post_id, int):  # its post's record first: hold it
             batch = self.records.hold(held)
@@ -337,7 +338,7 @@ class KabarbaikSpider(scrapy.Spider):
         if built is None:  # plain permalinks: the same route at ?rest_route=
             yield from self.records_again(response.meta[ASKED])
             return
-        yield from self.release(built)
+        yield from self.release(built, response.url)
 
     def records_again(self, url: str) -> Iterator[scrapy.Request]:
         again = self.records.ask_again(url)
@@ -353,11 +354,18 @@ class KabarbaikSpider(scrapy.Spider):
             return
         yield from self.release(self.records.failed(failure.request.meta[ASKED], describe_failure(failure)))
 
-    def release(self, built: list[Built]) -> Iterator[Article]:
-        """The held items, now built: their articles answered, a disagreeing page kept once a key as a fixture."""
+    def release(self, built: list[Built], records_from: str | None = None) -> Iterator[Article]:
+        """The held items, now built: their articles answered, a disagreeing page kept once a key as a fixture.
+
+        ``records_from`` is the answer that gave their records: the walk notes it with each item's pages, so
+        the archive can name what an item was built from.
+        """
         store = self.store
         for item in built:
             self.walk.answered(item.held.key)
+            if item.record is not None and records_from:
+                pages = [url for _, url in item.held.pages]
+                self.walk.records.built_from[str(item.article.url)] = (pages, records_from)
             new = [key for key in item.differ if key not in self.walk.records.kept]
             if new and store is not None and item.record is not None:
                 self.walk.records.kept.update(item.differ)
@@ -412,7 +420,7 @@ class KabarbaikSpider(scrapy.Spider):
             if self.walk.channel == "api":
                 yield self.counted(reader, reader.article(), response.url)
             else:
-                self.records.known[item["post_id"]] = post
+                self.records.known[item["post_id"]] = (post, response.url)
                 yield self.article_request(known)
         if len(newer) == len(posts) == BATCH:  # a full page, all edited since: there may be more
             if page < CHANGES_PAGES:
