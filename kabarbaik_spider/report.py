@@ -59,7 +59,7 @@ def period_lines(period: str, counts: dict[str, int], edits: dict[str, int] | No
     read in that period, where there were any: one row, one period, both facts.
     """
     columns = 1 if len(counts) <= PERIOD_ROWS else 2
-    bar = 40 if columns == 1 else 16 if edits is None else 8
+    bar = 40 if columns == 1 else 16 if edits is None else 7  # room for 99999 edits in 40 columns
     busiest = max(counts.values(), default=0) or 1
     cells = [f"  {label:<10} {count:6d}  {'#' * math.ceil(count * bar / busiest)}" for label, count in counts.items()]
     if edits is None:
