@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -326,3 +328,16 @@ def test_the_duckdb_recipe_of_data_md_runs_as_written(store, monkeypatch) -> Non
     )
     revisions = connection.execute("SELECT post_id, revision FROM history").fetchall()
     assert sorted(revisions) == sorted((line["post_id"], line.get("revision", 1)) for line in history_lines())
+
+
+def test_export_history_to_a_closed_pipe_ends_quietly(store) -> None:
+    reader, writer = os.pipe()
+    os.close(reader)  # the reader has gone before the first line
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "kabarbaik_spider.export", "--history", "118452", str(store)],
+            stdout=writer, stderr=subprocess.PIPE, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    finally:
+        os.close(writer)
+    assert result.returncode == -signal.SIGPIPE and result.stderr == ""
