@@ -1,5 +1,8 @@
 """A dump's summary as one self-contained HTML page, its charts drawn by matplotlib as inline SVG.
 
+A store with history gets a chart of its site edits in the articles' periods
+(the same bars, so the two charts line up) and its most-edited articles.
+
 No network is needed to view it: no script, no font or stylesheet to fetch.
 matplotlib is the ``report`` extra (``pip install 'kabarbaik-spider[report]'``):
 a crawler's machine does not need it.
@@ -61,12 +64,26 @@ def html_report(facts: dict[str, Any]) -> str:
     if categories:
         chart = svg_chart(list(categories), list(categories.values()), "Articles per category", horizontal=True)
         charts += f'<figure id="per-category" aria-label="articles per category">{chart}</figure>'
+    history, edited = facts.get("history"), ""
+    if history:
+        overview += [
+            ("site edits", history["site_edits"]),
+            ("articles edited", history["edited_articles"]),
+            ("re-parses", history["parser_revisions"]),
+            ("deleted articles", history["deleted"]),
+        ]
+        edits = history["per_period"]
+        if edits:
+            per = f"site edits per {facts['period']}"
+            chart = svg_chart(list(edits), list(edits.values()), per.capitalize())
+            charts += f'<figure id="edits-per-period" aria-label="{per}">{chart}</figure>'
+        edited = f'<h2>Most-edited articles</h2><table id="most-edited">{rows(history["most_edited"])}</table>'
     filled = [(key, f"{share:.1%}") for key, share in facts["filled"].items()]
     return (
         "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>"
         f"<title>kabarbaik: {html.escape(facts['file'])}</title><style>{CSS}</style></head><body>"
         f"<h1>{html.escape(facts['file'])}</h1>"
-        f'<table id="overview">{rows(overview)}</table>{charts}'
+        f'<table id="overview">{rows(overview)}</table>{charts}{edited}'
         f'<h2>Keys with a value</h2><table id="filled">{rows(filled)}</table>'
         f'<h2>Top authors</h2><table id="authors">{rows(facts["top_authors"])}</table>'
         f'<h2>Top tags</h2><table id="tags">{rows(facts["top_tags"])}</table>'

@@ -2,7 +2,10 @@
 
 Articles, date range, articles per day, week, month or year (chosen by the
 span), per category, per-key fill rate, top authors and tags, duplicates and
-broken lines found. The text fits one screen (50 lines of 80 columns) however
+broken lines found. A store with history (issue 18) is reported as it stands
+now: its live articles' latest revisions; deleted articles are counted, site
+edits are counted in the same periods as the articles, and the most-edited
+articles are listed. The text fits one screen (50 lines of 80 columns) however
 big the dump; ``--html`` writes the same facts as one page with charts. The
 lines that are not valid articles are counted, not read (``validate`` names them).
 ``python -m`` runs from any folder; ``scrapy report`` only in the project's.
@@ -26,6 +29,9 @@ PERIOD_ROWS = 16  # more periods than this go in two columns
 CATEGORY_ROWS = 8
 KEY_COLUMNS = 3
 TOP_ROWS = 10
+TOP_ROWS_LEAST = 3  # what the top lists keep when a store's history takes its lines
+MOST_EDITED_ROWS = 5
+SCREEN_LINES = 50
 PERIOD_HEADINGS = {
     "day": "articles per day:",
     "week": "articles per week (each from its Monday):",
@@ -46,13 +52,34 @@ def in_columns(cells: list[str], columns: int) -> list[str]:
     return ["".join(cells[at].ljust(width) for at in range(row, len(cells), rows)).rstrip() for row in range(rows)]
 
 
-def period_lines(period: str, counts: dict[str, int]) -> list[str]:
-    """One row a period, its bar scaled to the busiest; two columns when the periods are many."""
+def period_lines(period: str, counts: dict[str, int], edits: dict[str, int] | None = None) -> list[str]:
+    """One row a period, its bar scaled to the busiest; two columns when the periods are many.
+
+    With ``edits`` (a store with history), each row ends with the site edits
+    read in that period, where there were any: one row, one period, both facts.
+    """
     columns = 1 if len(counts) <= PERIOD_ROWS else 2
-    bar = 40 if columns == 1 else 16
+    bar = 40 if columns == 1 else 16 if edits is None else 7  # room for 99999 edits in 40 columns
     busiest = max(counts.values(), default=0) or 1
     cells = [f"  {label:<10} {count:6d}  {'#' * math.ceil(count * bar / busiest)}" for label, count in counts.items()]
-    return [PERIOD_HEADINGS[period], *in_columns(cells, columns)]
+    if edits is None:
+        return [PERIOD_HEADINGS[period], *in_columns(cells, columns)]
+    cells = [
+        f"{cell:<{bar + 21}} {edits[label]:4d} edits" if edits.get(label) else cell
+        for cell, label in zip(cells, counts, strict=True)
+    ]
+    heading = PERIOD_HEADINGS[period][:-1] + ", and the site edits read then:"
+    return [heading, *in_columns(cells, columns)]
+
+
+def history_lines(history: dict[str, Any]) -> list[str]:
+    """What the store's history holds, in one line; the articles edited most, one a line."""
+    said = (
+        f"history: {history['site_edits']} site edits of {history['edited_articles']} articles, "
+        f"{history['parser_revisions']} re-parses, {history['deleted']} deleted"
+    )
+    edited = [f"  {count:5d}  {fit(title, SCREEN_WIDTH - 9)}" for title, count in history["most_edited"]]
+    return [said] if not edited else [said, "most-edited articles (site edits):", *edited[:MOST_EDITED_ROWS]]
 
 
 def category_lines(per_category: dict[str, int]) -> list[str]:
@@ -76,22 +103,29 @@ def top_lines(authors: list[tuple[str, int]], tags: list[tuple[str, int]]) -> li
 
 
 def text_report(facts: dict[str, Any]) -> str:
-    """The summary as plain text: one screen, however many articles and months the dump holds."""
+    """The summary as plain text: one screen, however many articles and months the dump holds.
+
+    A store's history takes its lines from the top authors and tags, which
+    shorten (to three at least) so that the whole still fits 50 lines.
+    """
     keys = [f"  {share:6.1%}  {key}" for key, share in facts["filled"].items()]
+    history = facts.get("history")
     lines = [
         f"{facts['file']}: {facts['articles']} articles, published {facts['first_published']} to "
         f"{facts['last_published']}",
         f"{facts['bad_lines']} broken lines, {facts['duplicates']} duplicates (validate names them)",
+        *(history_lines(history) if history else []),
         "",
-        *period_lines(facts["period"], facts["per_period"]),
+        *period_lines(facts["period"], facts["per_period"], history["per_period"] if history else None),
         "",
         *category_lines(facts["per_category"]),
         "",
         "keys with a value:",
         *in_columns(keys, KEY_COLUMNS),
         "",
-        *top_lines(facts["top_authors"], facts["top_tags"]),
     ]
+    rows = max(TOP_ROWS_LEAST, min(TOP_ROWS, SCREEN_LINES - len(lines) - 1))
+    lines += top_lines(facts["top_authors"][:rows], facts["top_tags"][:rows])
     return "\n".join(lines)
 
 

@@ -26,7 +26,7 @@ class Command(ScrapyCommand):
         return "FILE.jsonl"
 
     def short_desc(self) -> str:
-        return "Check a JSON lines dump against the article schema; non-zero exit on any bad line"
+        return "Check a JSON lines dump against the store line schema; non-zero exit on any bad line"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
