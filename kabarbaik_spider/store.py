@@ -500,7 +500,8 @@ class JsonlStore:
         return {key: record.get(key) for key in ARTICLE_KEYS}
 
     def edits(self, record: dict[str, Any]) -> list[str] | None:
-        """The keys on which ``record`` differs from the stored article (None for an article the store lacks).
+        """The keys on which ``record`` differs from the stored article, when that is an edit: a key other
+        than ``views`` and ``modified_at`` differs (None for an article the store lacks, [] for no edit).
 
         A deleted article that comes back differs at least in being there: ``["url"]`` when nothing else changed.
         """
@@ -508,8 +509,10 @@ class JsonlStore:
         latest = self.latest_item(url) if url else None
         if latest is None:
             return None
-        changed = [key for key in ARTICLE_KEYS if key not in NOT_AN_EDIT and record.get(key) != latest[key]]
-        return changed or (["url"] if url in self.deleted else [])
+        changed = [key for key in ARTICLE_KEYS if record.get(key) != latest[key]]
+        if any(key not in NOT_AN_EDIT for key in changed):
+            return changed  # an edit: every key that differs, the counter and the modified time too
+        return ["url"] if url in self.deleted else []
 
     def changed_since(self, url: str, lastmod: str) -> bool:
         """A channel says the stored article changed after the time its last item line shows (a sitemap's

@@ -8,7 +8,17 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from site_fixtures import CARD, LISTING_PAGES, LIVE_ORIGIN, copy_api, copy_site, crawl, last_run, read_page
+from site_fixtures import (
+    CARD,
+    LISTING_PAGES,
+    LIVE_ORIGIN,
+    copy_api,
+    copy_site,
+    crawl,
+    last_run,
+    read_page,
+    run_scrapy,
+)
 
 from kabarbaik_spider.exit_status import EXIT_ARTICLES_FAILED, EXIT_OK
 from kabarbaik_spider.offline_site import Fault, OfflineSite
@@ -69,8 +79,12 @@ def test_edits_views_and_a_deletion_a_day_later(tmp_path) -> None:
     assert after.startswith(before), "a byte stored before changed"
     revisions = {line["url"]: line for line in map(json.loads, after[len(before) :].splitlines())}
     assert set(revisions) == set(local), "a revision for exactly the two edited posts, none for the views"
-    assert revisions[local[0]]["changed"] == ["title"] and revisions[local[0]]["title"].endswith("(diperbarui)")
-    assert revisions[local[1]]["changed"] == ["body"] and revisions[local[1]]["body"].startswith("Koreksi: jumlah")
+    assert revisions[local[0]]["changed"] == ["title", "modified_at"] and revisions[local[0]]["title"].endswith(
+        "(diperbarui)"
+    )
+    assert revisions[local[1]]["changed"] == ["modified_at", "body"] and revisions[local[1]]["body"].startswith(
+        "Koreksi: jumlah"
+    )
     assert {line["revision"] for line in revisions.values()} == {2}
     assert last_run(store)["changes"]["unchanged"] == 1
 
@@ -84,6 +98,16 @@ def test_edits_views_and_a_deletion_a_day_later(tmp_path) -> None:
         again = [path for _, path in site.requests[start:]]
     assert store.read_bytes() == settled, "an unchanged re-run adds nothing"
     assert again == ["/robots.txt", "/", "/wp-json/wp/v2/posts"]  # 2 listing requests and 1 API request
+    # The readers: the store's history is valid, and the latest state is one line per live article.
+    checked = run_scrapy("validate", str(store))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "2 revisions, 1 tombstones" in checked.stdout
+    latest = tmp_path / "latest.jsonl"
+    exported = run_scrapy("export", "--latest", "-o", str(latest), str(store))
+    assert exported.returncode == 0, exported.stderr
+    current = {line["url"]: line for line in map(json.loads, latest.read_text(encoding="utf-8").splitlines())}
+    assert len(current) == 25 and gone.replace(LIVE_ORIGIN, origin) not in current
+    assert current[local[0]]["title"].endswith("(diperbarui)") and current[local[1]]["body"].startswith("Koreksi")
 
 
 def test_a_run_that_fails_after_seeing_edits_keeps_the_mark(tmp_path) -> None:

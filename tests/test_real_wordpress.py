@@ -252,8 +252,9 @@ def test_edits_become_revisions_a_deletion_a_tombstone_and_nothing_stored_change
     by_url = {line["url"]: line for line in revisions}
     assert len(revisions) == 2 and set(by_url) == {site.url(retitled), site.url(corrected)}
     assert all((line["revision"], line["reason"]) == (2, "site") and line["read_at"] for line in revisions)
-    assert by_url[site.url(retitled)]["title"] == retitled.title and by_url[site.url(retitled)]["changed"] == ["title"]
-    assert by_url[site.url(corrected)]["body"] == corrected.body and by_url[site.url(corrected)]["changed"] == ["body"]
+    retitled_line, corrected_line = by_url[site.url(retitled)], by_url[site.url(corrected)]
+    assert retitled_line["title"] == retitled.title and retitled_line["changed"] == ["title", "modified_at"]
+    assert corrected_line["body"] == corrected.body and corrected_line["changed"] == ["modified_at", "body"]
     run = last_run(store)
     assert (run["revisions"], run["items_new"], run["changes"]["unchanged"]) == (2, 0, 1)
     # One listing page, one question to the API, the two edited pages: 4 requests and robots.txt.
