@@ -64,6 +64,7 @@ from urllib.parse import urlsplit
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from kabarbaik_spider.appending import append_whole, open_for_appending
 from kabarbaik_spider.walk import walk_of
 
 if TYPE_CHECKING:
@@ -192,21 +193,13 @@ class WarcFile:
         if self.failure:
             raise ArchiveWriteError(self.failure)
         data = b"".join(self.encode(record) for record in records)
-        size = None
         try:
             if self._fd is None:
-                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            size = os.fstat(self._fd).st_size
-            written = os.write(self._fd, data)
-            if written != len(data):
-                raise OSError(errno.EIO, f"short write, {written} of {len(data)} bytes")
+                self._fd = open_for_appending(self.path)
+            append_whole(self._fd, data, "record")
         except OSError as error:
-            self.failure = f"cannot write the archive {self.path}: {error.strerror or error}"
-            if size is not None and self._fd is not None:
-                try:
-                    os.ftruncate(self._fd, size)  # back to the last whole record
-                except OSError as cut:
-                    self.failure += f"; and cutting the partial record back failed: {cut.strerror}"
+            message = getattr(error, "message", None) or error.strerror or error
+            self.failure = f"cannot write the archive {self.path}: {message}"
             raise ArchiveWriteError(self.failure) from error
         self.bytes_written += len(data)
 

@@ -30,7 +30,6 @@ past them and fills the gap.
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import json
 import logging
@@ -43,6 +42,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from kabarbaik_spider.appending import append_whole, open_for_appending
 from kabarbaik_spider.items import ARTICLE_KEYS
 
 logger = logging.getLogger(__name__)
@@ -162,24 +162,12 @@ class JsonlFile:
         """Appends one whole line and returns its offset, or raises :class:`StoreWriteError` (the file as it was)."""
         if self.failure:
             raise StoreWriteError(self.failure)
-        data = encode_line(record)
-        size = None
         try:
             if self._fd is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            size = os.fstat(self._fd).st_size
-            written = os.write(self._fd, data)
-            if written != len(data):
-                raise OSError(errno.EIO, f"short write, {written} of {len(data)} bytes")
-            return size
+                self._fd = open_for_appending(self.path)
+            return append_whole(self._fd, encode_line(record), "line")
         except OSError as error:
-            self.failure = f"cannot write {self.path}: {error.strerror or error}"
-            if size is not None and self._fd is not None:
-                try:
-                    os.ftruncate(self._fd, size)  # back to the last whole line
-                except OSError as cut:
-                    self.failure += f"; and cutting the partial line back failed: {cut.strerror}"
+            self.failure = f"cannot write {self.path}: {getattr(error, 'message', None) or error.strerror or error}"
             raise StoreWriteError(self.failure) from error
 
     def records(self) -> list[dict[str, Any]]:

@@ -9,7 +9,6 @@ site again: every article must end up stored exactly once.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 
@@ -130,17 +129,9 @@ def test_a_file_size_limit_stops_the_run_at_once_and_keeps_whole_lines(tmp_path)
 
 
 @pytest.fixture
-def small_tmpfs(tmp_path):
+def small_tmpfs(tmpfs):
     """A 32 KiB tmpfs: a disk that fills for real (root only)."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", str(mount_point)], check=False)
-    if mounted.returncode != 0:
-        pytest.skip("this machine does not let even root mount a tmpfs")
-    yield mount_point
-    subprocess.run(["umount", str(mount_point)], check=False)
+    return tmpfs("32k")
 
 
 def test_a_full_disk_stops_the_run_at_once_and_keeps_whole_lines(small_tmpfs) -> None:
