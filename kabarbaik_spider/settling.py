@@ -33,7 +33,12 @@ def settle(
         and not any(status in (EXIT_STORE_FAILED, EXIT_ERRORS) for status, _ in problems)
     )
     try:
-        store.save_state(earned, walk.sitemaps_read if walk is not None else None, keys_seen)
+        store.save_state(
+            earned,
+            walk.sitemaps_read if walk is not None else None,
+            keys_seen,
+            walk.records.learned if walk is not None else None,
+        )
     except StoreWriteError as error:
         logger.error("Could not save the store's state: %s", error)
         return False

@@ -42,6 +42,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from kabarbaik_spider.pages.learned import Tally
+
 logger = logging.getLogger(__name__)
 
 # Lines start with the item's first two keys, so the index needs no full JSON parse.
@@ -211,6 +213,8 @@ class JsonlStore:
         self.keys_seen: set[str] | None = (
             set(state["keys_seen"]) if "keys_seen" in state else (None if state else set())
         )
+        # Per key, the page selectors that gave WordPress's record's value, and on how many posts (pages/learned.py).
+        self.learned = Tally.from_json(state.get("learned"))
         # Broken lines naming no article that a complete walk of the feed has since made good.
         self.walked_over: set[int] = set(state.get("broken_lines_walked", []))
         self.failed_now: dict[str, str] = {}  # this run's failed articles → why
@@ -434,13 +438,19 @@ class JsonlStore:
         self.failed_now[url] = reason
 
     def save_state(
-        self, settle: bool, sitemaps: dict[str, str | None] | None = None, keys_seen: set[str] | None = None
+        self,
+        settle: bool,
+        sitemaps: dict[str, str | None] | None = None,
+        keys_seen: set[str] | None = None,
+        learned: Tally | None = None,
     ) -> None:
         """Remembers what to retry; when ``settle``, a walk of the feed completed: vouch for every line so far.
 
         ``sitemaps`` are the post sitemaps the walk read whole, with their
         ``lastmod``: remembered when it settles, so that later runs skip them
-        while their ``lastmod`` stays the same.
+        while their ``lastmod`` stays the same. ``learned`` is this run's tally of
+        selectors learned from WordPress's records, added to the earlier runs' (settled or not: an
+        agreement with the record holds however the walk ended).
 
         An article that failed in ``retry_runs`` runs in a row is given up: it
         goes to the rejects file with its last reason, until a ``full`` run.
@@ -461,11 +471,13 @@ class JsonlStore:
         settled = self.lines if settle else self.settled_lines
         known_sitemaps = {**self.sitemaps, **(sitemaps or {})} if settle else self.sitemaps
         walked_over = self.walked_over | set(self.unnamed_lines) if settle else self.walked_over
+        known_learned = self.learned.merged(learned) if learned is not None else self.learned
         state = {
             "settled_lines": settled,
             "pending": pending,
             "sitemaps": known_sitemaps,
             "broken_lines_walked": sorted(walked_over),
+            **({"learned": known_learned.to_json()} if known_learned.seen else {}),
             **({"keys_seen": sorted(self.keys_seen | (keys_seen or set()))} if self.keys_seen is not None else {}),
             "saved_at": now_iso(),
         }
@@ -476,7 +488,7 @@ class JsonlStore:
         except OSError as error:
             raise StoreWriteError(f"cannot write {self.state_path}: {error.strerror or error}") from error
         self.settled_lines, self.pending, self.sitemaps = settled, pending, known_sitemaps
-        self.walked_over = walked_over
+        self.walked_over, self.learned = walked_over, known_learned
 
     def close(self) -> None:
         for file in (self._articles, self._rejects, self._gone_file, self.runs):
