@@ -9,7 +9,6 @@ carry none of the markup WordPress's generic layers read, and on Twenty Twenty-T
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 
@@ -120,20 +119,21 @@ def test_the_parser_reads_a_learned_selector_after_the_themes_and_before_wordpre
     assert broken.errors == {}
 
 
-def test_with_nothing_learned_the_parse_costs_what_it_did() -> None:
+def test_with_nothing_learned_the_learned_source_reads_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parse's hot path: a dict lookup per learnable key, no selector run, when the site learned nothing."""
     url = "https://kabarbaik.co/ini-cara-pemkab-bojonegoro-untuk-tingkatkan-kinerja-pelayanan-publik/"
     html = read_page(url)
+    expected = ArticleParser(html, url).article()
 
-    def best_of(learned: dict[str, str] | None, rounds: int = 15) -> float:
-        times = []
-        for _ in range(rounds):
-            began = time.perf_counter()
-            ArticleParser(html, url, learned=learned).article()
-            times.append(time.perf_counter() - began)
-        return min(times)
+    def never(*_: object) -> None:
+        raise AssertionError("a learned selector was read with none learned")
 
-    before, after = best_of(None), best_of({})
-    assert after < before * 1.5 + 0.002, (before, after)  # the same work: one dict lookup a learnable key
+    monkeypatch.setattr("kabarbaik_spider.pages.article.read_learned", never)
+    # Each key's sources until one gives a value, as on a page of a theme the model does not know.
+    html = html.replace("entry-title", "x-title").replace("post-tags", "x-tags").replace("breadcrumbs", "x-crumbs")
+    parser = ArticleParser(html, url)
+    item = parser.article()
+    assert parser.errors == {} and item.tags == expected.tags and parser.sources["tags"] != "learned"
 
 
 # -- a real WordPress: the API open, then closed ---------------------------------------------------------------
@@ -143,7 +143,8 @@ def test_with_nothing_learned_the_parse_costs_what_it_did() -> None:
 # run would stop at its first page). The 14 model posts run from 1 to 6 May 2025 (WIB).
 FIRST, SECOND = date(2025, 5, 3), date(2025, 5, 2)
 LEARNED_KEYS = ("category", "tags")
-PAGE_KEYS = ("url", "post_id", "title", "published_at", "author", "editor", "category", "tags", "image_url", "body")
+PAGE_KEYS = ("url", "post_id", "title", "published_at", "author", "editor", "category", "tags", "image_url",
+             "image_caption", "body")  # fmt: skip
 # Twenty Twenty-One's post pages without what WordPress's generic layers read: no rel attributes, no
 # post_class() terms, the taxonomy spans renamed. Only a selector learned from the record finds the terms.
 UNSEEN_THEME = {
@@ -226,6 +227,10 @@ def test_twenty_twenty_three_keeps_category_and_tags_right_through_learned_selec
     store = tmp_path / "articles.jsonl"
     runs = open_then_closed(site, store)
     assert runs[0]["learned"]["tags"]["selector"] == "div.taxonomy-post_tag > a"
-    # The post in pages' author, editor and body are not all on its first page, and this theme prints no page
-    # links (docs/site.md): the keys checked are the others.
-    assert_learned_served(site, store, runs, tuple(k for k in PAGE_KEYS if k not in ("author", "editor", "body")))
+    assert runs[1]["sources"]["title"] == {"learned": 3}  # before the title block's XPath too
+    # WordPress 6.1's featured-image block prints no caption; the post in pages' credit line and second page are
+    # on its second page, which this theme does not link (docs/site.md): those three keys are right on 13 of 14.
+    in_pages = ("author", "editor", "body")
+    assert_learned_served(site, store, runs, tuple(k for k in PAGE_KEYS if k not in ("image_caption", *in_pages)))
+    report = stored_vs_inserted(read_store(store), site)
+    assert {key: report[key]["right"] for key in in_pages} == dict.fromkeys(in_pages, len(site.posts) - 1)

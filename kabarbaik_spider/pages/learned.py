@@ -39,7 +39,7 @@ MIN_SHARE = 0.8  # ... and on this share of the posts whose record had the key
 KEPT = 8  # candidates remembered per key, the best first: a bounded state
 MAX_RUN_CANDIDATES = 64  # candidates counted per key within one run before the weakest are dropped
 CLASSES_PER_ELEMENT = 3  # class tokens of one element tried as its step
-MAX_TEXT_NODES = 20  # text nodes holding a value's first word looked at (a common word is everywhere)
+MAX_TEXT_NODES = 200  # text nodes holding a value's first word looked at (a common word is everywhere)
 ANCESTORS = 3  # levels above a text node an element equal to the value may be
 # A class token that names the post rather than the layout: numbers (post-12, cat-item-3) and
 # post_class()'s terms (category-ekonomi, tag-madiun); and anything CSS cannot name unescaped.
@@ -85,20 +85,27 @@ def text_parents(page: Selector, word: str) -> list[etree._Element]:
 
 
 def showing(page: Selector, value: str) -> list[etree._Element]:
-    """The elements whose visible text is ``value`` (the text's element and up to two of its ancestors)."""
+    """The elements whose visible text is ``value``: the element of a text node holding its first word, or one of
+    its next two ancestors when the value is split over inline elements (``<a>Jawa <b>Timur</b></a>``).
+
+    An element whose text is already longer than the value ends the climb: its ancestors' texts hold it.
+    """
     words = value.split()
     if not words:
         return []
+    letters = len("".join(words))
     found: list[etree._Element] = []
     seen: set[int] = set()
     for node in text_parents(page, words[0]):
         for _ in range(ANCESTORS):
-            if node is None or not named(node):
+            if node is None or not named(node) or id(node) in seen:
                 break
-            if id(node) not in seen:
-                seen.add(id(node))
-                if clean_text(visible_text(node)) == value:
-                    found.append(node)
+            seen.add(id(node))
+            text = clean_text(visible_text(node)) or ""
+            if text == value:
+                found.append(node)
+            elif len(text) - text.count(" ") > letters:
+                break
             node = node.getparent()
     return found
 
