@@ -154,6 +154,6 @@ class WordPressRecords:
         Learning must never cost an item: an error in it is logged and the post is left uncounted.
         """
         try:
-            self.walk.records.learned.add(learn(held.parser.doc, record))
+            self.walk.records.learned.add(learn(held.parser.doc, record, held.parser.pages[-1]))
         except Exception:
             logger.exception("Learning selectors from %s failed; the post is not counted", record.get("url"))

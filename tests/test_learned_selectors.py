@@ -9,13 +9,26 @@ carry none of the markup WordPress's generic layers read, and on Twenty Twenty-T
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 from real_wordpress import Sites, WordPress, stored_vs_inserted, wrong_keys
-from site_fixtures import crawl, last_run, read_page, read_store, store_state
+from site_fixtures import (
+    LD_JSON,
+    at_origin,
+    copy_site,
+    crawl,
+    expected_items,
+    last_run,
+    read_page,
+    read_store,
+    retheme,
+    store_state,
+)
 
+from kabarbaik_spider.offline_site import OfflineSite
 from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.learned import KEPT, MIN_POSTS, Tally, candidate_selectors, learn, read
 
@@ -29,7 +42,9 @@ PAGE = """<html><head><title>Pasar Baru Dibuka - Kabar</title></head><body>
   <ul class="kb-labels">{tags}</ul>
 </article>
 <aside class="side"><ul class="cats"><li class="cat-item cat-item-7"><a href="/c/a/">Agro</a></li>
-<li class="cat-item cat-item-9"><a href="/c/e/">Ekonomi</a></li></ul></aside>
+<li class="cat-item cat-item-9"><a href="/c/e/">Ekonomi</a></li>
+<li class="cat-item cat-item-4"><a href="/c/h/">Hukum</a></li></ul></aside>
+<div class="crumbs"><a href="/">Beranda</a> » <a href="/c/x/">{category}</a> » <span>{title}</span></div>
 </body></html>"""
 
 
@@ -58,6 +73,7 @@ def test_candidates_name_the_element_by_tag_and_stable_classes_never_ids_positio
     found = learn(html, record(*POSTS[0][1:]))
     assert found["title"][0] == "h2.kb-headline"
     assert found["category"][:2] == ["span.kb-rubric", "span.kb-rubric > a"]
+    assert "div.crumbs > a:last-of-type" in found["category"]  # a breadcrumb trail's last link: the one position
     assert found["author"][0] == "b.kb-name"
     assert found["tags"][:2] == ["li.kb-label", "li.kb-label > a"]
     assert found["editor"] == [] and found["summary"] == []  # not shown: nothing to learn
@@ -70,7 +86,7 @@ def test_candidates_name_the_element_by_tag_and_stable_classes_never_ids_positio
 
 def test_a_selector_that_gives_another_value_is_no_candidate() -> None:
     html = page(*POSTS[0])
-    # The sidebar's category list holds "Ekonomi" too, but its first link is "Agro": never a candidate.
+    # The sidebar's category list holds "Ekonomi" too, but neither first nor last: never a candidate.
     assert not [name for name in candidate_selectors(html, "category", "Ekonomi") if "cat-item" in name]
     assert candidate_selectors(html, "tags", ["Madiun", "Pasar"]) == []  # the tags in another order
     assert candidate_selectors(html, "tags", ["Pasar"]) == []  # a part of the list is not the list
@@ -234,3 +250,34 @@ def test_twenty_twenty_three_keeps_category_and_tags_right_through_learned_selec
     assert_learned_served(site, store, runs, tuple(k for k in PAGE_KEYS if k not in ("image_caption", *in_pages)))
     report = stored_vs_inserted(read_store(store), site)
     assert {key: report[key]["right"] for key in in_pages} == dict.fromkeys(in_pages, len(site.posts) - 1)
+
+
+# -- the model site under another theme's names, without the markup the generic layers read --------------------
+
+
+def test_the_model_site_under_unknown_class_names_keeps_category_and_tags_through_learned_selectors(tmp_path) -> None:
+    """The bundled kabarbaik.co with JNews's class names, no JSON-LD, no rel attributes, no post_class() terms."""
+    root = retheme(copy_site(tmp_path / "site"))
+    for page_file in root.rglob("*.html"):
+        html = LD_JSON.sub("", page_file.read_text(encoding="utf-8"))
+        page_file.write_text(re.sub(r'\srel="[^"]*"|\s(?:category|tag)-[\w-]+(?=[\s"])', "", html), encoding="utf-8")
+    store = tmp_path / "articles.jsonl"
+    with OfflineSite(root) as site:
+        crawl(site, store, "-a", "since=2025-05-09")
+        opened = last_run(store)
+        site.api.closed = 401  # as a security plugin closes it
+        crawl(site, store, "-a", "since=2025-05-05")
+        crawl(site, store, "-a", "full=1")
+        closed = last_run(store)
+        origin = site.origin
+    assert opened["learned"]["category"]["selector"] == "div.jeg_breadcrumbs > a:last-of-type"
+    assert opened["learned"]["tags"]["selector"] == "div.jeg_post_tags > a"
+    stored = {item["url"]: item for item in read_store(store)}
+    expected = [at_origin(item, origin) for item in expected_items()]
+    assert set(stored) == {item["url"] for item in expected}
+    wrong = {(item["url"], key): stored[item["url"]][key] for item in expected for key in LEARNED_KEYS
+             if stored[item["url"]][key] != item[key]}  # fmt: skip
+    assert not wrong, wrong
+    assert {key: closed["sources"][key] for key in LEARNED_KEYS} == {
+        key: {"learned": closed["items_new"]} for key in LEARNED_KEYS
+    }

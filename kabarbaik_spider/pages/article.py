@@ -377,12 +377,17 @@ class ArticleParser(FieldReader):
         return urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
     def learned_value(self, key: str) -> Any:
-        """What this site's learned selector for ``key`` gives on the first page; nothing when none was learned.
+        """What this site's learned selector for ``key`` gives on the first page (tags: on the last page that
+        has them, as the theme's); nothing when none was learned.
 
         One dict lookup when nothing is learned: the parse's hot path stays as it was.
         """
         selector = self.learned.get(key)
-        return read_learned(self.doc, selector, key) if selector else None
+        if not selector:
+            return None
+        if key == "tags":
+            return next((found for page in reversed(self.pages) if (found := read_learned(page, selector, key))), [])
+        return read_learned(self.doc, selector, key)
 
     # -- fields, one each ----------------------------------------------------
 

@@ -5,7 +5,8 @@ While the REST API is open, each new post's page stands beside its record
 elements whose visible text equals the record's value name where the theme
 prints that key: short CSS selectors are built from their tag names and
 class tokens and those of one or two ancestors (never ids, positions, or
-classes that change from post to post), and each is kept only when reading
+classes that change from post to post; ``:last-of-type`` is the one position,
+for a breadcrumb trail's last link), and each is kept only when reading
 the page through it gives back the record's value. Counted over posts
 (:class:`Tally`) and remembered per site in the store's state, the selector
 that held on most posts serves the page parser (the ``learned`` source) once
@@ -45,6 +46,12 @@ ANCESTORS = 3  # levels above a text node an element equal to the value may be
 # post_class()'s terms (category-ekonomi, tag-madiun); and anything CSS cannot name unescaped.
 CSS_NAME = re.compile(r"^-?[A-Za-z_][A-Za-z0-9_-]*$")
 PER_POST_CLASS = re.compile(r"\d|^(?:category|tag|author|postid)-")
+# A class token of layout, not of meaning (WordPress's alignments, block supports' is-*/has-*, grid utilities):
+# it names many elements of the page and changes with a design's tweak, and would fill a key's kept candidates.
+LAYOUT_CLASS = re.compile(
+    r"^(?:align[a-z-]*|is-[a-z-]+|has-[a-z-]+|wp-block-group|wp-block-columns?|clearfix|clear|container(?:-fluid)?"
+    r"|row|col|column|columns|flex|grid|inner|wrap|wrapper|hidden|visible|d-[a-z-]+|(?:[mp][trblxy]?|gap|text)-.*)$"
+)
 NOT_SHOWN = frozenset({"head", "script", "style", "noscript", "template", "title", "html", "body"})
 
 
@@ -54,24 +61,38 @@ def steps(element: etree._Element) -> list[str]:
     classes = [
         token
         for token in (element.get("class") or "").split()
-        if CSS_NAME.match(token) and not PER_POST_CLASS.search(token)
+        if CSS_NAME.match(token) and not PER_POST_CLASS.search(token) and not LAYOUT_CLASS.match(token)
     ]
     return [f"{tag}.{token}" for token in classes[:CLASSES_PER_ELEMENT]] or [tag]
 
 
 def selectors_of(element: etree._Element) -> list[str]:
-    """Selectors naming ``element`` by itself, under its parent, and under its parent's parent."""
+    """Selectors naming ``element`` by itself, under its parent, and under its parent's parent.
+
+    Each names the element or its parent by a class: bare tags alone (``div``, ``main > div``) name any element.
+    """
     own = steps(element)
+    if last_of_its_kind(element):  # a breadcrumb's category: the last link of its trail, whatever the trail's length
+        own += [f"{step}:last-of-type" for step in own]
     found = [step for step in own if "." in step]  # a bare tag (``a``, ``span``) alone names any element
     parent = element.getparent()
     if parent is None or not named(parent):
         return found
     above = steps(parent)
+    if "." not in above[0] and "." not in own[0]:
+        return found  # neither the element nor its parent has a class to name them by (``main > div``)
     found += [f"{step} > {mine}" for step in above for mine in own]
     grandparent = parent.getparent()
     if grandparent is not None and named(grandparent):
         found += [f"{step} > {above[0]} > {own[0]}" for step in steps(grandparent)]
     return found
+
+
+def last_of_its_kind(element: etree._Element) -> bool:
+    """The element is the last of its tag among its siblings, after others of it (not the only one)."""
+    tag = element.tag
+    after = next(element.itersiblings(tag), None)
+    return after is None and next(element.itersiblings(tag, preceding=True), None) is not None
 
 
 def named(element: etree._Element) -> bool:
@@ -146,15 +167,23 @@ def candidate_selectors(page: Selector | str, key: str, value: Any) -> list[str]
     return sorted((name for name in shared or () if read(doc, name, key) == value), key=rank)
 
 
-def rank(selector: str) -> tuple[int, int, str]:
-    """Fewer steps, then a shorter name: the selector least bound to the page's nesting."""
-    return (selector.count(">"), len(selector), selector)
+def rank(selector: str) -> tuple[bool, int, int, str]:
+    """No position, then fewer steps, then a shorter name: the selector least bound to the page's nesting."""
+    return (":last-of-type" in selector, selector.count(">"), len(selector), selector)
 
 
-def learn(page: Selector | str, record: Mapping[str, Any]) -> dict[str, list[str]]:
-    """For each learnable key the record holds a value for, the selectors that give it on ``page`` (maybe none)."""
+def learn(page: Selector | str, record: Mapping[str, Any], last: Selector | str | None = None) -> dict[str, list[str]]:
+    """For each learnable key the record holds a value for, the selectors that give it on ``page`` (maybe none).
+
+    ``last`` is a post in pages' last page: its tags are read there (a theme prints them after the text).
+    """
     doc = as_page(page)
-    return {key: candidate_selectors(doc, key, record[key]) for key in LEARNABLE if has_value(record.get(key))}
+    last_doc = as_page(last) if last is not None else doc
+    return {
+        key: candidate_selectors(last_doc if key == "tags" else doc, key, record[key])
+        for key in LEARNABLE
+        if has_value(record.get(key))
+    }
 
 
 @dataclass
@@ -172,12 +201,12 @@ class Tally:
             for selector in selectors:
                 counts[selector] = counts.get(selector, 0) + 1
             if len(counts) > MAX_RUN_CANDIDATES:
-                self.agreed[key] = dict(self.ordered(counts)[:KEPT])
+                self.agreed[key] = dict(self.ordered(counts)[: MAX_RUN_CANDIDATES // 2])
 
     @staticmethod
     def ordered(counts: Mapping[str, int]) -> list[tuple[str, int]]:
         """Most posts agreed first; among equals the shortest selector."""
-        return sorted(counts.items(), key=lambda entry: (-entry[1], *rank(entry[0])))
+        return sorted(counts.items(), key=lambda entry: (-entry[1], rank(entry[0])))
 
     def merged(self, other: Tally) -> Tally:
         """This tally and ``other`` added up, each key's candidates cut to the best :data:`KEPT`."""
