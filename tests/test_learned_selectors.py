@@ -3,7 +3,8 @@ the page parser once it closes.
 
 The learner on small pages written here; then the real ``scrapy crawl`` against a real WordPress: a run with
 the API open, then runs with it closed, on Twenty Twenty-One as installed, on a variant of it whose posts
-carry none of the markup WordPress's generic layers read, and on Twenty Twenty-Three.
+carry none of the markup WordPress's generic layers read, and on the block themes Twenty Twenty-Three and
+Twenty Twenty-Two; and the bundled model site under another theme's class names.
 """
 
 from __future__ import annotations
@@ -91,6 +92,20 @@ def test_a_selector_that_gives_another_value_is_no_candidate() -> None:
     assert candidate_selectors(html, "tags", ["Madiun", "Pasar"]) == []  # the tags in another order
     assert candidate_selectors(html, "tags", ["Pasar"]) == []  # a part of the list is not the list
     assert candidate_selectors(html, "title", "Tidak Ada Di Halaman") == []
+
+
+def test_links_without_classes_are_named_by_the_nearest_ancestor_that_has_one() -> None:
+    """the_category() without a separator: ``<ul class="post-categories"><li><a>``, no class below the list."""
+    html = (
+        '<html><body><article><ul class="post-categories"><li><a href="/c/e/">Ekonomi</a></li></ul>'
+        '<div class="kb-tags"><span><a href="/t/1/">Pasar</a></span><span><a href="/t/2/">Madiun</a></span></div>'
+        "</article></body></html>"
+    )
+    category = candidate_selectors(html, "category", "Ekonomi")
+    assert {"ul.post-categories > li", "ul.post-categories > li > a"} <= set(category)
+    assert not [name for name in category if "." not in name]
+    tags = candidate_selectors(html, "tags", ["Pasar", "Madiun"])
+    assert tags[:2] == ["div.kb-tags > span", "div.kb-tags > span > a"]
 
 
 def test_read_never_raises_and_a_selector_that_stops_matching_gives_nothing() -> None:
@@ -236,10 +251,11 @@ def test_a_theme_whose_terms_the_generic_layers_cannot_read_keeps_them_through_l
 
 
 @pytest.mark.real_wordpress
-def test_twenty_twenty_three_keeps_category_and_tags_right_through_learned_selectors(
-    wordpress_sites: Sites, tmp_path: Path
+@pytest.mark.parametrize("theme", ["twentytwentythree", "twentytwentytwo"])
+def test_block_themes_keep_category_and_tags_right_through_learned_selectors(
+    wordpress_sites: Sites, tmp_path: Path, theme: str
 ) -> None:
-    site = wordpress_sites.make(theme="twentytwentythree", permalinks="/%year%/%monthnum%/%postname%/")
+    site = wordpress_sites.make(theme=theme, permalinks="/%year%/%monthnum%/%postname%/")
     store = tmp_path / "articles.jsonl"
     runs = open_then_closed(site, store)
     assert runs[0]["learned"]["tags"]["selector"] == "div.taxonomy-post_tag > a"

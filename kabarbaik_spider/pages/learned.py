@@ -69,7 +69,7 @@ def steps(element: etree._Element) -> list[str]:
 def selectors_of(element: etree._Element) -> list[str]:
     """Selectors naming ``element`` by itself, under its parent, and under its parent's parent.
 
-    Each names the element or its parent by a class: bare tags alone (``div``, ``main > div``) name any element.
+    Each names one of its steps by a class: bare tags alone (``div``, ``main > div``) name any element.
     """
     own = steps(element)
     if last_of_its_kind(element):  # a breadcrumb's category: the last link of its trail, whatever the trail's length
@@ -79,12 +79,16 @@ def selectors_of(element: etree._Element) -> list[str]:
     if parent is None or not named(parent):
         return found
     above = steps(parent)
-    if "." not in above[0] and "." not in own[0]:
-        return found  # neither the element nor its parent has a class to name them by (``main > div``)
-    found += [f"{step} > {mine}" for step in above for mine in own]
+    if "." in above[0] or "." in own[0]:
+        found += [f"{step} > {mine}" for step in above for mine in own]
     grandparent = parent.getparent()
     if grandparent is not None and named(grandparent):
-        found += [f"{step} > {above[0]} > {own[0]}" for step in steps(grandparent)]
+        # Three bare tags (``main > div > a``) name nothing in particular; a class on any of them does.
+        found += [
+            name
+            for step in steps(grandparent)
+            if "." in f"{step}{above[0]}{own[0]}" and (name := f"{step} > {above[0]} > {own[0]}")
+        ]
     return found
 
 
