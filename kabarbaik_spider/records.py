@@ -13,6 +13,7 @@ said once in the log and in the run's line.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ from kabarbaik_spider.channels.rest_api import BATCH, PLAIN, PRETTY, posts_by_id
 from kabarbaik_spider.items import Article
 from kabarbaik_spider.pages.api import api_article_dict, read_posts
 from kabarbaik_spider.pages.article import ArticleParser
+from kabarbaik_spider.pages.learned import learn
 from kabarbaik_spider.pages.merge import RECORD, merge_with_record
 
 if TYPE_CHECKING:
@@ -38,10 +40,10 @@ class Held:
     parser: ArticleParser
 
     @classmethod
-    def parsed(cls, key: str, pages: Pages) -> Held:
+    def parsed(cls, key: str, pages: Pages, learned: Mapping[str, str] | None = None) -> Held:
         """Parsed again from its pages (after a JOBDIR resume, which keeps the pages, not the parser)."""
         (first, url), *more = pages
-        parser = ArticleParser(first, url, more)
+        parser = ArticleParser(first, url, more, learned)
         return cls(key, pages, parser.article(), parser)
 
 
@@ -63,9 +65,10 @@ class WordPressRecords:
     resume asks for it; the parsed items are kept here too, so a page is parsed once.
     """
 
-    def __init__(self, walk: Walk, batch_size: int = BATCH) -> None:
+    def __init__(self, walk: Walk, batch_size: int = BATCH, learned: Mapping[str, str] | None = None) -> None:
         self.walk = walk
         self.batch_size = batch_size
+        self.learned = learned  # the site's learned selectors, for a page parsed again after a resume
         self.parsed: dict[int, Held] = {}  # post id → the held item as parsed in this process
         # post id → its record, already read (an edited post's), and the answer that gave it
         self.known: dict[int, tuple[dict[str, Any], str]] = {}
@@ -94,7 +97,7 @@ class WordPressRecords:
         return url
 
     def held(self, post_id: int, key: str, pages: Pages) -> Held:
-        return self.parsed.pop(post_id, None) or Held.parsed(key, pages)
+        return self.parsed.pop(post_id, None) or Held.parsed(key, pages, self.learned)
 
     def read(self, url: str, body: bytes) -> list[Built] | None:
         """The items of one records answer: each merged with its record, or as its page gave it.
@@ -153,6 +156,7 @@ class WordPressRecords:
             return Built(held, held.article, dict(held.parser.sources))
         merged = merge_with_record(page, record)
         self.walk.records.checked += 1
+        self.learn(held, record)
         for key in merged.disagreements:
             self.walk.records.disagreed(page["url"], key, page[key], record[key])
         sources = {
@@ -161,3 +165,13 @@ class WordPressRecords:
             if merged.taken_from[key] == RECORD or key in held.parser.sources
         }
         return Built(held, Article(**merged.item), sources, record, tuple(merged.disagreements))
+
+    def learn(self, held: Held, record: dict[str, Any]) -> None:
+        """Counts, per key, the selectors of the first page that give the record's value (pages/learned.py).
+
+        Learning must never cost an item: an error in it is logged and the post is left uncounted.
+        """
+        try:
+            self.walk.records.learned.add(learn(held.parser.doc, record, held.parser.pages[-1]))
+        except Exception:
+            logger.exception("Learning selectors from %s failed; the post is not counted", record.get("url"))

@@ -246,6 +246,9 @@ class RunReport:
             "fallbacks": fallbacks,
             "sources": {field: dict(sorted(names.items())) for field, names in sorted(sources.items())},
             "crosscheck": walk.records.report() if walk is not None else None,
+            # The selectors learned from WordPress's records that serve the page parser, with the posts they
+            # agreed on (of the posts whose record had the key), this run's included.
+            "learned": store.learned.report(),
         }
         try:
             store.runs.append(line)

@@ -36,7 +36,13 @@ def settle(
         # The mark of edits seen moves only when every edit it covers was read: no failed article, none left over.
         changes = walk.changes if walk is not None else None
         mark = changes.high_water if earned and changes and changes.complete and not store.failed_now else None
-        store.save_state(earned, walk.sitemaps_read if walk is not None else None, keys_seen, mark)
+        store.save_state(
+            earned,
+            walk.sitemaps_read if walk is not None else None,
+            keys_seen,
+            mark,
+            walk.records.learned if walk is not None else None,
+        )
     except StoreWriteError as error:
         logger.error("Could not save the store's state: %s", error)
         return False

@@ -44,6 +44,7 @@ from typing import Any, ClassVar
 
 from kabarbaik_spider.appending import append_whole, open_for_appending
 from kabarbaik_spider.items import ARTICLE_KEYS
+from kabarbaik_spider.pages.learned import Tally
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +232,8 @@ class JsonlStore:
         self.modified_mark: str | None = state.get("modified_mark")
         # Recent articles whose view counter is read again at fixed ages: URL → published_at.
         self.watched: dict[str, str] = state.get("watched", {})
+        # Per key, the page selectors that gave WordPress's record's value, and on how many posts (pages/learned.py).
+        self.learned = Tally.from_json(state.get("learned"))
         # Broken lines naming no article that a complete walk of the feed has since made good.
         self.walked_over: set[int] = set(state.get("broken_lines_walked", []))
         self.failed_now: dict[str, str] = {}  # this run's failed articles → why
@@ -567,12 +570,15 @@ class JsonlStore:
         sitemaps: dict[str, str | None] | None = None,
         keys_seen: set[str] | None = None,
         modified_mark: str | None = None,
+        learned: Tally | None = None,
     ) -> None:
         """Remembers what to retry; when ``settle``, a walk of the feed completed: vouch for every line so far.
 
         ``sitemaps`` are the post sitemaps the walk read whole, with their
         ``lastmod``: remembered when it settles, so that later runs skip them
-        while their ``lastmod`` stays the same.
+        while their ``lastmod`` stays the same. ``learned`` is this run's tally of
+        selectors learned from WordPress's records, added to the earlier runs' (settled or not: an
+        agreement with the record holds however the walk ended).
 
         An article that failed in ``retry_runs`` runs in a row is given up: it
         goes to the rejects file with its last reason, until a ``full`` run.
@@ -593,6 +599,7 @@ class JsonlStore:
         settled = self.lines if settle else self.settled_lines
         known_sitemaps = {**self.sitemaps, **(sitemaps or {})} if settle else self.sitemaps
         walked_over = self.walked_over | set(self.unnamed_lines) if settle else self.walked_over
+        known_learned = self.learned.merged(learned) if learned is not None else self.learned
         state = {
             "settled_lines": settled,
             "pending": pending,
@@ -600,6 +607,7 @@ class JsonlStore:
             "broken_lines_walked": sorted(walked_over),
             "modified_mark": max(filter(None, (self.modified_mark, modified_mark)), default=None),
             "watched": self.watched,
+            **({"learned": known_learned.to_json()} if known_learned.seen else {}),
             **({"keys_seen": sorted(self.keys_seen | (keys_seen or set()))} if self.keys_seen is not None else {}),
             "saved_at": now_iso(),
         }
@@ -611,7 +619,7 @@ class JsonlStore:
             raise StoreWriteError(f"cannot write {self.state_path}: {error.strerror or error}") from error
         self.settled_lines, self.pending, self.sitemaps = settled, pending, known_sitemaps
         self.modified_mark = state["modified_mark"]
-        self.walked_over = walked_over
+        self.walked_over, self.learned = walked_over, known_learned
 
     def close(self) -> None:
         for file in (self._articles, self._rejects, self._gone_file, self.runs, self._views):

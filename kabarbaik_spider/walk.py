@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kabarbaik_spider.pages.learned import Tally
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -69,6 +71,8 @@ class RecordCheck:
     kept: set[str] = field(default_factory=set)  # keys a fixture was kept for in this run (one each)
     # item URL → (its pages' URLs, the answer that gave its record), until the archive names them
     built_from: dict[str, tuple[list[str], str]] = field(default_factory=dict)
+    # Per key, the page selectors that gave the record's value, and on how many posts (pages/learned.py).
+    learned: Tally = field(default_factory=Tally)
     # Parsed articles waiting for their records, kept here so that a JOBDIR pause loses none of them.
     waiting: dict[int, tuple[str, Pages]] = field(default_factory=dict)  # post id → (ledger key, pages)
     batches: dict[str, dict[int, tuple[str, Pages]]] = field(default_factory=dict)  # records URL → its posts

@@ -461,6 +461,26 @@ class WordPress:
     def open_api(self) -> None:
         self.closed_flag.unlink(missing_ok=True)
 
+    def rewrite_posts(self, rules: dict[str, str]) -> None:
+        """Rewrite every post's page as WordPress sends it: each PCRE pattern of ``rules`` by its replacement.
+
+        A theme nobody here wrote, made from the installed one: other class names, no ``rel`` attributes, no
+        post_class() terms. A must-use plugin buffers the page (the REST API and the listing stay as they are).
+        """
+        (self.folder / "mu-plugins" / "rewrite-posts.php").write_text(
+            "<?php\n// tests/real_wordpress.py: rewrite_posts()\n"
+            "add_action('template_redirect', function () {\n"
+            "    if (!is_singular('post')) { return; }\n"
+            "    ob_start(function ($html) {\n"
+            f"        foreach (json_decode({php_string(json.dumps(rules))}, true) as $pattern => $replacement) {{\n"
+            "            $html = preg_replace($pattern, $replacement, $html);\n"
+            "        }\n"
+            "        return $html;\n"
+            "    });\n"
+            "});\n",
+            encoding="utf-8",
+        )
+
     @contextmanager
     def api_closed(self) -> Iterator[WordPress]:
         self.close_api()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import tzinfo
 from functools import cached_property
@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 from parsel import Selector, SelectorList
 
 from kabarbaik_spider.items import ARTICLE_KEYS, Article
+from kabarbaik_spider.pages.learned import read as read_learned
 from kabarbaik_spider.pages.main_text import main_text, text_blocks
 from kabarbaik_spider.pages.markup import (
     NOT_CONTENT,
@@ -35,6 +36,7 @@ from kabarbaik_spider.pages.markup import (
 )
 from kabarbaik_spider.pages.sources import (
     JSONLD,
+    LEARNED,
     META,
     MICRODATA,
     REQUEST,
@@ -298,9 +300,12 @@ class ArticleParser(FieldReader):
 
     field_methods: ClassVar[dict[str, str]] = {"url": "canonical_url"}
 
-    def __init__(self, html_text: str, url: str, more: Sequence[tuple[str, str]] = ()) -> None:
+    def __init__(
+        self, html_text: str, url: str, more: Sequence[tuple[str, str]] = (), learned: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__()
         self.url = url
+        self.learned = learned or {}  # key → this site's selector learned from WordPress's records (pages/learned.py)
         self.texts = [html_text, *(text for text, _ in more)]
         self.doc = page_selector(html_text)
         self.more = [page_selector(text) for text, _ in more]
@@ -373,6 +378,19 @@ class ArticleParser(FieldReader):
         plain = parts.query if PLAIN_POST.match(parts.query) else ""  # /?p=123 is the post's own URL
         return urlunsplit((parts.scheme, parts.netloc, parts.path, plain, ""))
 
+    def learned_value(self, key: str) -> Any:
+        """What this site's learned selector for ``key`` gives on the first page (tags: on the last page that
+        has them, as the theme's); nothing when none was learned.
+
+        One dict lookup when nothing is learned: the parse's hot path stays as it was.
+        """
+        selector = self.learned.get(key)
+        if not selector:
+            return None
+        if key == "tags":
+            return next((found for page in reversed(self.pages) if (found := read_learned(page, selector, key))), [])
+        return read_learned(self.doc, selector, key)
+
     # -- fields, one each ----------------------------------------------------
 
     def canonical_url(self) -> Sources:
@@ -397,6 +415,7 @@ class ArticleParser(FieldReader):
             Source(JSONLD, lambda: self.completed(self.without_site_name(self.ld_headline))),
             Source(META, lambda: self.agreed(self.completed(self.without_site_name(self.meta("og:title"))))),
             Source(THEME, lambda: node_text(self.doc.css(TITLE))),
+            Source(LEARNED, lambda: self.learned_value("title")),
             Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_TITLE)[:1])),
             Source(STRUCTURE, lambda: node_text(self.doc.xpath("(//h1)[1]"))
                    or self.without_site_name(node_text(self.doc.xpath("//head/title")))),
@@ -489,6 +508,7 @@ class ArticleParser(FieldReader):
         return (
             Source(WORDS, lambda: self.credits.get("penulis") or self.credits.get("reporter")),
             Source(THEME, lambda: self.person(self.byline(BYLINE))),
+            Source(LEARNED, lambda: self.learned_value("author")),
             Source(WORDPRESS, lambda: self.person(without_prefix(node_text(self.blocks(self.doc, BLOCK_AUTHOR)[:1])))),
             Source(JSONLD, lambda: self.person(self.ld.author_name())),
             Source(MICRODATA, lambda: self.person(without_prefix(node_text(self.doc.xpath(MICRODATA_AUTHOR)[:1])))),
@@ -525,12 +545,16 @@ class ArticleParser(FieldReader):
         return name
 
     def editor(self) -> Sources:
-        return (Source(WORDS, lambda: self.credits.get("editor")),)
+        return (
+            Source(WORDS, lambda: self.credits.get("editor")),
+            Source(LEARNED, lambda: self.learned_value("editor")),
+        )
 
     def category(self) -> Sources:
         return (
             Source(JSONLD, self.category_from_json_ld),
             Source(THEME, self.category_from_breadcrumbs),
+            Source(LEARNED, lambda: self.learned_value("category")),
             Source(WORDPRESS, self.category_from_wordpress),
             Source(STRUCTURE, self.category_from_class),
         )  # fmt: skip
@@ -561,6 +585,7 @@ class ArticleParser(FieldReader):
     def tags(self) -> Sources:
         return (
             Source(THEME, lambda: self._tags_from(TAGS)),
+            Source(LEARNED, lambda: self.learned_value("tags")),
             Source(WORDPRESS, self.tags_from_wordpress),
             Source(STRUCTURE, lambda: self._tags_from(ANY_TAGS)),
             Source(META, lambda: next(filter(None, map(self.meta.every, TAG_METAS)), [])),
@@ -642,6 +667,7 @@ class ArticleParser(FieldReader):
     def image_caption(self) -> Sources:
         return (
             Source(THEME, lambda: self.figure_caption(self.theme_figure())),
+            Source(LEARNED, lambda: self.learned_value("image_caption")),
             Source(WORDPRESS, self.wordpress_caption),
             Source(STRUCTURE, lambda: self.figure_caption(self.structural_figure())),
             Source(JSONLD, lambda: self.ld.image_text("caption")),
@@ -659,6 +685,7 @@ class ArticleParser(FieldReader):
     def summary(self) -> Sources:
         return (
             Source(META, lambda: self.meta("description") or self.meta("og:description")),
+            Source(LEARNED, lambda: self.learned_value("summary")),
             Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_EXCERPT)[:1])),
         )
 

@@ -300,6 +300,7 @@ JSONLD = "jsonld"  # schema.org JSON-LD, what the site says about the article fo
 MICRODATA = "microdata"  # schema.org in itemprop attributes, which some themes write instead
 META = "meta"  # <meta> tags and <link>s in the head (Open Graph, article:*, canonical, shortlink)
 THEME = "theme"  # the theme's markup, by its class names (the model's guess at the live theme)
+LEARNED = "learned"  # this site's own selectors, learned from WordPress's records while its REST API was open
 WORDPRESS = "wordpress"  # WordPress core's own markup, whatever the theme: post_class(), rel links, wp-block-post-*
 STRUCTURE = "structure"  # structure any theme keeps: <h1>, <time>, rel links, the main text's block
 WORDS = "words"  # words on the page: "Penulis:", a date written out, "Dilihat"

@@ -119,7 +119,12 @@ class KabarbaikSpider(scrapy.Spider):
 
     @cached_property
     def records(self) -> WordPressRecords:
-        return WordPressRecords(self.walk, self.settings.getint("KABARBAIK_RECORDS_BATCH"))
+        return WordPressRecords(self.walk, self.settings.getint("KABARBAIK_RECORDS_BATCH"), self.learned)
+
+    @cached_property
+    def learned(self) -> dict[str, str]:
+        """The site's selectors learned from WordPress's records (the store remembers them); none without a store."""
+        return self.store.learned.serving() if self.store is not None else {}
 
     @cached_property
     def channel(self) -> Channel:
@@ -274,7 +279,7 @@ class KabarbaikSpider(scrapy.Spider):
         """Follows ``/slug/2/``, ``/slug/3/`` in order, then builds one item from all pages."""
         if not pages:  # the first page: it says which pages follow
             self.crawler.stats.inc_value("kabarbaik/requests/article")
-            parser = ArticleParser(response.text, response.url)
+            parser = ArticleParser(response.text, response.url, learned=self.learned)
             if not parser.is_article_page():
                 why = "the page is not an article (a maintenance or challenge page?)"
                 self.fail_article(response.meta.get(ASKED, response.url), why)
@@ -286,7 +291,7 @@ class KabarbaikSpider(scrapy.Spider):
             return
         if len(pages) > 1:
             (first_html, first_url), *more = pages
-            parser = ArticleParser(first_html, first_url, more)
+            parser = ArticleParser(first_html, first_url, more, self.learned)
         article = parser.article()
         held = Held(response.meta.get(ASKED, response.url), pages, article, parser)
         if self.records.active and article.post_id in self.records.known:  # an edited post: its record is here
