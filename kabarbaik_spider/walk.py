@@ -116,6 +116,7 @@ class Walk:
     api: str | None = None  # how the REST API answered, when the walk asked it
     api_root: str = "pretty"  # the form of the REST API's URLs this site answers (channels.rest_api)
     sitemaps_read: dict[str, str | None] = field(default_factory=dict)  # post sitemap read whole → its lastmod
+    skipped_old: bool = False  # since=… left cards out: the walk cannot be complete
     pages_limit: int | None = None  # the most listing pages this run may read, once the listing walk used it
 
     def ask(self, kind: str, key: str) -> None:

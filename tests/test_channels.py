@@ -250,3 +250,14 @@ def test_a_post_sitemap_gives_its_posts_and_the_last_one_read_ends_the_walk() ->
     assert (answer.end, answer.complete) == ("every post sitemap was read", True)
     assert maps.walk.sitemaps_read == {ask.url: "2025-05-15"}
     assert maps.read(ask, xml(ask.url, "<html>not a sitemap</html>")).failure.startswith("not a sitemap")
+
+
+def test_a_listing_walk_that_left_older_cards_out_is_never_complete() -> None:
+    """since=… skipped a card on a page, then the feed ended: settling would hide that card from every later run."""
+    recent = channel("listing", since=date(2025, 5, 10))
+    page = listing_page(["new", "old"])
+    last = page.rindex("15 Mei 2025")  # the second card was listed before since=
+    page = page[:last] + "1 Mei 2025" + page[last + len("15 Mei 2025") :]
+    answer = recent.read(recent.first()[0], html(f"{ORIGIN}/", page))
+    assert [post.url for post in answer.posts] == [f"{ORIGIN}/new/"]
+    assert (answer.end, answer.complete) == ("no next link", False)

@@ -42,10 +42,14 @@ class ListingChannel(Channel):
         if problem:
             return Answer(failure=problem, counts=counts)
         recent = [card for card in listing.cards if not self.too_old(card)]
+        self.walk.skipped_old = self.walk.skipped_old or len(recent) < len(listing.cards)
         fresh = [Post(card.url, card.post_id) for card in recent if card.url not in self.walk.listed]
         self.walk.listed.update(card.url for card in listing.cards)  # shown again lower down: not twice
         answer = Answer(posts=fresh, counts=counts)
         answer.end, answer.complete = self.end_of_feed(listing, len(recent), ask.page)
+        # A walk that left older cards out (since=…) did not walk all it should, however far it went: a store it
+        # settled would let the next runs stop before those cards for ever.
+        answer.complete = answer.complete and not self.walk.skipped_old
         if answer.end:
             return answer
         if listing.next_url in self.walk.walked:
