@@ -182,3 +182,20 @@ def test_with_the_api_closed_a_sitemap_run_sees_edits_by_lastmod(tmp_path) -> No
     assert revision["title"] == title + " (Diperbarui)" and revision["revision"] == 2
     changes = last_run(store)["changes"]
     assert changes["changed"] == [revision["url"]] and changes["cannot_see"] is None
+
+
+def test_an_api_that_ignores_modified_after_costs_one_page_and_no_revision(tmp_path) -> None:
+    """It answers every post, newest first, whatever the filter: the mark is compared with each record too."""
+    root, api, store = copy_site(tmp_path / "site"), copy_api(tmp_path / "api"), tmp_path / "articles.jsonl"
+    with OfflineSite(root, api=api) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+        port = site.port
+    before = store.read_bytes()
+    everything = json.dumps(json.loads((api / "posts.json").read_text(encoding="utf-8"))).encode()
+    unfiltered = Fault(headers={"Content-Type": "application/json; charset=UTF-8"}, body=everything)
+    with OfflineSite(root, api=api, port=port, faults={"/wp-json/wp/v2/posts": [unfiltered]}) as site:
+        result = crawl(site, store)
+        asked = [path for _, path in site.requests]
+    assert result.returncode == EXIT_OK, result.stderr[-3000:]
+    assert asked == ["/robots.txt", "/", "/wp-json/wp/v2/posts"] and store.read_bytes() == before
+    assert last_run(store)["changes"]["changed"] == [] and last_run(store)["revisions"] == 0
