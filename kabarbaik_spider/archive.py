@@ -240,7 +240,6 @@ class ArchiveMiddleware:
         self.crawler = crawler
         self.file = WarcFile(path)
         self.records: dict[str, str] = {}  # response URL → the WARC-Record-ID of its latest response record
-        self.responses = 0
         from scrapy import signals
 
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
@@ -297,7 +296,6 @@ class ArchiveMiddleware:
 
             raise IgnoreRequest(f"not archived, so not read: {self.file.failure}")
         self.records[response.url] = answer_id
-        self.responses += 1
         stats = self.crawler.stats
         stats.inc_value("kabarbaik/archive/responses")
         stats.set_value("kabarbaik/archive/bytes", self.file.bytes_written)

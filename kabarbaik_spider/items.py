@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
-REQUIRED_KEYS = ("url", "post_id", "title", "published_at", "body")
 # ISO 8601 at seconds precision with an offset: what the store holds for dates.
 ISO_WITH_OFFSET = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$"
 

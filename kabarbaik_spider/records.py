@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from kabarbaik_spider.channels.rest_api import BATCH, PLAIN, PRETTY, posts_by_id
+from kabarbaik_spider.channels.rest_api import BATCH, answered_elsewhere, posts_by_id
 from kabarbaik_spider.items import Article
 from kabarbaik_spider.pages.api import api_article_dict, read_posts
 from kabarbaik_spider.pages.article import ArticleParser
@@ -25,6 +25,8 @@ from kabarbaik_spider.pages.learned import learn
 from kabarbaik_spider.pages.merge import RECORD, merge_with_record
 
 if TYPE_CHECKING:
+    from scrapy.http import Response
+
     from kabarbaik_spider.walk import Pages, Walk
 
 logger = logging.getLogger(__name__)
@@ -99,15 +101,14 @@ class WordPressRecords:
     def held(self, post_id: int, key: str, pages: Pages) -> Held:
         return self.parsed.pop(post_id, None) or Held.parsed(key, pages, self.learned)
 
-    def read(self, url: str, body: bytes) -> list[Built] | None:
+    def read(self, url: str, answer: Response) -> list[Built] | None:
         """The items of one records answer: each merged with its record, or as its page gave it.
 
         None when the answer says the site's API lives elsewhere (plain permalinks answer the
         /wp-json/ route with a page): the batch then waits to be asked again, at ?rest_route=.
         """
-        posts = read_posts(body)
-        if posts is None and self.walk.api_root == PRETTY:
-            self.walk.api_root = PLAIN
+        posts = read_posts(answer.body)
+        if answered_elsewhere(self.walk, answer, posts):
             return None
         batch = self.walk.records.batches.pop(url, {})
         if posts is None:

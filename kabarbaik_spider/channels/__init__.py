@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from kabarbaik_spider.spiders.answers import describe_failure
 
@@ -139,8 +139,3 @@ def channel_for(name: str, walk: Walk, memory: Memory, options: Options) -> Chan
 
     channels: dict[str, type[Channel]] = {c.name: c for c in (ListingChannel, ApiChannel, SitemapChannel)}
     return channels[name](walk, memory, options)
-
-
-def hints(ask: Ask) -> dict[str, Any]:
-    """The request's ``cb_kwargs``: the ask itself, a plain frozen dataclass a JOBDIR can keep."""
-    return {"ask": ask}

@@ -10,11 +10,9 @@ from kabarbaik_spider.channels import Answer, Ask, Channel, Post
 from kabarbaik_spider.channels.rest_api import (
     CLOSED,
     PAST_THE_END,
-    PLAIN,
-    PRETTY,
+    answered_elsewhere,
     error_code,
     posts_page,
-    pretty_route_missing,
 )
 from kabarbaik_spider.pages.api import ApiPost, read_posts
 from kabarbaik_spider.spiders.answers import api_answer
@@ -43,7 +41,7 @@ class ApiChannel(Channel):
 
     def read(self, ask: Ask, response: Response) -> Answer:
         records = read_posts(response.body)
-        if records is None and ask.page == 1 and self.walk.api_root == PRETTY:  # plain permalinks answer with a page
+        if ask.page == 1 and answered_elsewhere(self.walk, response, records):
             return self.at_rest_route(f"an answer that is not a list of posts ({api_answer(response)})")
         if records is None:
             return self.unusable(ask, f"an answer that is not a list of posts ({api_answer(response)})")
@@ -69,7 +67,7 @@ class ApiChannel(Channel):
 
     def failed(self, ask: Ask, failure: Failure) -> Answer:
         response = failure.value.response if failure.check(HttpError) else None
-        if ask.page == 1 and pretty_route_missing(response, self.walk.api_root):
+        if ask.page == 1 and answered_elsewhere(self.walk, response):
             return self.at_rest_route(f"HTTP 404 {error_code(response) or ''}".strip())
         if response is not None and response.status == 400 and error_code(response) == PAST_THE_END and ask.page > 1:
             return Answer(end=f"past the API's last page ({PAST_THE_END})", complete=True)
@@ -79,7 +77,7 @@ class ApiChannel(Channel):
 
     def at_rest_route(self, what: str) -> Answer:
         """The /wp-json/ route is not there (plain permalinks): ask the same route at ?rest_route= once."""
-        self.walk.api_root, self.at_wp_json = PLAIN, what
+        self.at_wp_json = what
         return Answer(next=[self.page(1)])
 
     at_wp_json: str | None = None  # what /wp-json/ answered, when the walk went on to ?rest_route=

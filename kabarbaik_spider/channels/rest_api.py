@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from scrapy.http import Response
+
+if TYPE_CHECKING:
+    from kabarbaik_spider.walk import Walk
 
 POSTS_ROUTE = "/wp-json/wp/v2/posts"
 # Where a site answers the REST API: under /wp-json/ with pretty permalinks; with plain ones (/?p=N) only
@@ -44,9 +48,18 @@ def modified_since(origin: str, mark: str, page: int = 1, root: str = PRETTY) ->
     )
 
 
-def pretty_route_missing(response: Response | None, root: str) -> bool:
-    """A 404 for the /wp-json/ route: a site with plain permalinks, whose API answers at ?rest_route= only."""
-    return response is not None and response.status == 404 and root == PRETTY
+def answered_elsewhere(walk: Walk, answer: Response | None, posts: list[Any] | None = None) -> bool:
+    """The /wp-json/ route answered with a 404 or a page, not posts: a site with plain permalinks, whose API
+    answers at ?rest_route= only. The walk asks there from now on; True when the question is to be asked again.
+
+    ``answer`` is what came back (a failure's response, or None when there was none); ``posts`` what it held.
+    """
+    if walk.api_root != PRETTY or answer is None:
+        return False
+    if answer.status != 404 and (answer.status >= 400 or posts is not None):
+        return False
+    walk.api_root = PLAIN
+    return True
 
 
 def error_code(response: Response) -> str | None:

@@ -25,9 +25,9 @@ from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from kabarbaik_spider.channels import Answer, Ask, Channel, Forgetful, Options, channel_for, hints
+from kabarbaik_spider.channels import Answer, Ask, Channel, Forgetful, Options, channel_for
 from kabarbaik_spider.channels.listing import GONE
-from kabarbaik_spider.channels.rest_api import BATCH, PLAIN, PRETTY, modified_since, pretty_route_missing
+from kabarbaik_spider.channels.rest_api import BATCH, answered_elsewhere, modified_since
 from kabarbaik_spider.crawl_store import stop_for_store_failure, store_of
 from kabarbaik_spider.items import Article
 from kabarbaik_spider.pages.api import ApiPost, read_posts
@@ -212,7 +212,8 @@ class KabarbaikSpider(scrapy.Spider):
                 yield self.ask(VIEWS, url, url, self.parse_views, self.views_failed, age=age)
 
     def page_request(self, ask: Ask) -> scrapy.Request:
-        return self.ask(ask.kind, ask.url, ask.url, self.parse_channel_page, self.channel_page_failed, **hints(ask))
+        """A page of the channel; its ``Ask`` rides in ``cb_kwargs`` (a frozen dataclass a JOBDIR can keep)."""
+        return self.ask(ask.kind, ask.url, ask.url, self.parse_channel_page, self.channel_page_failed, ask=ask)
 
     def parse_channel_page(self, response: Response, ask: Ask | None = None) -> Iterator[scrapy.Request | Article]:
         """A page of the walk's channel: a listing page, an API page, robots.txt or a sitemap.
@@ -339,7 +340,7 @@ class KabarbaikSpider(scrapy.Spider):
     def parse_records(self, response: Response) -> Iterator[scrapy.Request | Article]:
         self.answered(response.request)
         self.crawler.stats.inc_value("kabarbaik/requests/records")
-        built = self.records.read(response.meta[ASKED], response.body)
+        built = self.records.read(response.meta[ASKED], response)
         if built is None:  # plain permalinks: the same route at ?rest_route=
             yield from self.records_again(response.meta[ASKED])
             return
@@ -353,8 +354,7 @@ class KabarbaikSpider(scrapy.Spider):
     def records_failed(self, failure: Failure) -> Iterator[scrapy.Request | Article]:
         self.answered(failure.request)
         self.crawler.stats.inc_value("kabarbaik/requests/records")
-        if pretty_route_missing(failure.value.response if failure.check(HttpError) else None, self.walk.api_root):
-            self.walk.api_root = PLAIN  # plain permalinks: the same route at ?rest_route=
+        if answered_elsewhere(self.walk, failure.value.response if failure.check(HttpError) else None):
             yield from self.records_again(failure.request.meta[ASKED])
             return
         yield from self.release(self.records.failed(failure.request.meta[ASKED], describe_failure(failure)))
@@ -397,8 +397,7 @@ class KabarbaikSpider(scrapy.Spider):
         self.crawler.stats.inc_value("kabarbaik/requests/api")
         changes, store = self.walk.changes, self.store
         posts = read_posts(response.body)
-        if posts is None and self.walk.api_root == PRETTY:  # plain permalinks: the same route at ?rest_route=
-            self.walk.api_root = PLAIN
+        if answered_elsewhere(self.walk, response, posts):
             changes.requests -= 1
             yield self.changes_request(page)
             return
@@ -437,8 +436,7 @@ class KabarbaikSpider(scrapy.Spider):
         self.answered(failure.request)
         self.crawler.stats.inc_value("kabarbaik/requests/api")
         page = failure.request.cb_kwargs.get("page", 1)
-        if pretty_route_missing(failure.value.response if failure.check(HttpError) else None, self.walk.api_root):
-            self.walk.api_root = PLAIN
+        if answered_elsewhere(self.walk, failure.value.response if failure.check(HttpError) else None):
             self.walk.changes.requests -= 1
             yield self.changes_request(page)
             return
