@@ -526,7 +526,8 @@ class JsonlStore:
 
     def tombstone(self, url: str, status: int) -> None:
         """The article was deleted on the site (``status`` 404 or 410): a last line says so; nothing is removed."""
-        post_id = next((post_id for post_id, known in self.post_urls.items() if known == url), None)
+        latest = self.latest_item(url)
+        post_id = latest["post_id"] if latest else None
         number = self.revisions.get(url, 0) + 1
         self._write({"url": url, "post_id": post_id, "revision": number, "deleted_at": now_iso(), "status": status})
 

@@ -39,6 +39,7 @@ class ChangeCheck:
     high_water: str | None = None  # the latest modified_gmt of a record this walk saw
     unlisted: int = 0  # stored posts a complete full walk no longer found, asked again
     deleted: list[str] = field(default_factory=list)  # … and found gone (404/410): tombstoned
+    unconfirmed: int = 0  # … whose question failed otherwise: neither tombstoned nor known to be there
     deletions_asked: bool = False
 
     def saw(self, modified_gmt: Any) -> None:
@@ -54,6 +55,7 @@ class ChangeCheck:
             "cannot_see": self.cannot_see,
             "unlisted": self.unlisted,
             "deleted": self.deleted,
+            "unconfirmed": self.unconfirmed,
         }
 
 

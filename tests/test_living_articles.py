@@ -16,6 +16,8 @@ from site_fixtures import (
     copy_site,
     crawl,
     last_run,
+    publish,
+    publish_posts,
     read_page,
     run_scrapy,
 )
@@ -199,3 +201,24 @@ def test_an_api_that_ignores_modified_after_costs_one_page_and_no_revision(tmp_p
     assert result.returncode == EXIT_OK, result.stderr[-3000:]
     assert asked == ["/robots.txt", "/", "/wp-json/wp/v2/posts"] and store.read_bytes() == before
     assert last_run(store)["changes"]["changed"] == [] and last_run(store)["revisions"] == 0
+
+
+def test_a_failed_question_about_edits_keeps_the_mark_though_new_posts_were_read(tmp_path) -> None:
+    """New posts' records would move the mark past edits nobody asked about: it stays, the next run asks again."""
+    root, api, store = copy_site(tmp_path / "site"), copy_api(tmp_path / "api"), tmp_path / "articles.jsonl"
+    with OfflineSite(root, api=api) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+        port = site.port
+    state = store.with_name(store.name + ".state.json")
+    mark = json.loads(state.read_text())["modified_mark"]
+    publish(root, 1)
+    publish_posts(api, 1)
+    posts = json.loads((api / "posts.json").read_text(encoding="utf-8"))
+    posts[0]["modified_gmt"] = posts[0]["date_gmt"]  # the new post, newer than every post the mark has seen
+    (api / "posts.json").write_text(json.dumps(posts, ensure_ascii=False), encoding="utf-8")
+    assert posts[0]["modified_gmt"] > mark
+    with OfflineSite(root, api=api, port=port, faults={"/wp-json/wp/v2/posts": [Fault(500)] * 3}) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+    run = last_run(store)
+    assert run["items_new"] == 1 and "HTTP 500" in run["changes"]["cannot_see"]
+    assert json.loads(state.read_text())["modified_mark"] == mark

@@ -405,6 +405,7 @@ class KabarbaikSpider(scrapy.Spider):
             changes.cannot_see = (
                 f"the REST API answered with something that is not a list of posts ({api_answer(response)})"
             )
+            changes.complete = False  # the edits since the mark were not seen: the next run asks from it again
             return
         newer = [
             post for post in posts if isinstance(post, dict) and str(post.get("modified_gmt")) > (changes.since or "")
@@ -441,7 +442,7 @@ class KabarbaikSpider(scrapy.Spider):
             yield self.changes_request(page)
             return
         self.walk.changes.cannot_see = f"the REST API cannot be read: {describe_failure(failure)}"
-        self.walk.changes.complete = page == 1 and self.walk.changes.complete
+        self.walk.changes.complete = False  # the edits since the mark were not seen: the next run asks again
 
     def confirm_deletions(self) -> list[scrapy.Request]:
         """After a complete walk of everything: the stored posts no channel listed, each asked once."""
@@ -465,6 +466,7 @@ class KabarbaikSpider(scrapy.Spider):
         status = failure.value.response.status if failure.check(HttpError) else None
         if status not in GONE or self.store is None:
             self.logger.warning("Could not confirm whether %s was deleted: %s", request.url, describe_failure(failure))
+            self.walk.changes.unconfirmed += 1
             return
         try:
             self.store.tombstone(request.meta[ASKED], status)
