@@ -26,22 +26,16 @@ Why these choices:
   Each member states its own length in a gzip extra field (RFC 1952, as
   BGZF does), so ``reparse`` steps from record to record without inflating
   the pages between; any gzip reader ignores the field.
-- **On the crawl's thread**: a writer thread (SHA-1 and deflate release the
-  GIL) was tried and measured slower, the GIL and a reactor wake-up per page
-  costing more than the 0.3 ms a page the archive costs here.
+- **In a process of its own** (:mod:`kabarbaik_spider.archive_writer`): the
+  records are built and deflated on the other core, and the middleware waits
+  for the child's word that they are on disk before it hands the response on.
 - **gzip level 1 of ISA-L** (the ``isal`` package, Intel's deflate; zlib
-  when it is missing): warcio's own writer compresses with zlib at level 9,
-  about 5 ms a page of the model; zlib's level 1 takes 0.4 ms, ISA-L's
-  0.08 ms for fewer bytes. Any gzip reader reads it.
+  when it is missing): any gzip reader reads it.
 - **Not a store file**: the store (:mod:`kabarbaik_spider.store`) owns its
   JSON lines, their index and lock. The archive is write-once evidence with
   its own writer, here; it lives beside the store and only ``reparse`` and
   ``fixture save --from-archive`` read it. The run report counts its failure
   as a store failure (exit 8).
-
-The body is kept as Scrapy handed it to the spider: decoded, so the
-``Content-Encoding`` and ``Transfer-Encoding`` headers are dropped and
-``Content-Length`` is the body's length.
 """
 
 from __future__ import annotations
@@ -56,15 +50,17 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
-from urllib.parse import urlsplit
 
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
-
-from kabarbaik_spider.appending import append_whole, open_for_appending
+from kabarbaik_spider.archive_writer import (
+    MEMBER_HEAD,
+    SKIP_FIELD,
+    ArchiveWriteError,
+    Exchange,
+    deflate,
+    writer_for,
+)
 from kabarbaik_spider.walk import walk_of
 
 if TYPE_CHECKING:
@@ -77,20 +73,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-try:  # Intel's ISA-L deflate: five times zlib's speed at its level 1, and smaller; any inflater reads it
-    from isal import isal_zlib as deflate
-except ImportError:  # a platform without its wheels: zlib, slower
-    deflate = zlib  # type: ignore[assignment]
-
-GZIP_LEVEL = 1  # see the module's docstring
 UNREADABLE = (zlib.error, deflate.error, ValueError)  # a record that does not inflate, or is not a WARC record
-DROPPED_HEADERS = (b"content-encoding", b"transfer-encoding", b"content-length")
 ITEM_PROFILE = "kabarbaik-item"  # the metadata record naming what an item was built from
 ARCHIVE_SUFFIX = ".warc.gz"
-
-
-class ArchiveWriteError(RuntimeError):
-    """The archive could not be written; the message is one line that says which file and why."""
 
 
 def archive_folder(settings: BaseSettings) -> Path | None:
@@ -129,107 +114,11 @@ def new_archive_path(folder: Path) -> Path:
     return folder / f"kabarbaik-{stamp}-{os.getpid()}{ARCHIVE_SUFFIX}"
 
 
-def warc_date() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-SKIP_FIELD = b"KL"  # the gzip extra subfield holding the member's length (RFC 1952, FEXTRA)
-MEMBER_HEAD = 24  # 10 bytes of gzip header, 2 of extra length, 4 of subfield header, 8 of length
-
-
-def gzip_member(data: bytes) -> bytes:
-    """``data`` as one gzip member (RFC 1952) with its own length in an extra field.
-
-    Any gzip reader (zlib, warcio, zcat) reads it as usual; ``scrapy reparse``
-    reads the length to step from record to record without inflating the
-    pages between, as BGZF (samtools) does with its block size.
-    """
-    deflater = deflate.compressobj(GZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
-    body = deflater.compress(data) + deflater.flush()
-    length = MEMBER_HEAD + len(body) + 8
-    extra = SKIP_FIELD + struct.pack("<HQ", 8, length)
-    head = b"\x1f\x8b\x08\x04\x00\x00\x00\x00\x00\xff" + struct.pack("<H", len(extra)) + extra
-    return head + body + struct.pack("<II", deflate.crc32(data), len(data) & 0xFFFFFFFF)
-
-
 def member_length(head: bytes) -> int | None:
     """The length a member's header states (:func:`gzip_member`), or None for a member without it."""
     if len(head) < MEMBER_HEAD or head[:4] != b"\x1f\x8b\x08\x04" or head[12:16] != SKIP_FIELD + b"\x08\x00":
         return None
     return struct.unpack("<Q", head[16:24])[0]
-
-
-class WarcFile:
-    """An append-only WARC file: whole gzip members, each batch handed to the OS in one write."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.failure: str | None = None
-        self.bytes_written = 0
-        self._fd: int | None = None
-        self._writer = WARCWriter(BytesIO(), gzip=False, warc_version="WARC/1.1")
-
-    def record(self, uri: str, kind: str, payload: bytes, http: StatusAndHeaders | None = None, **headers: str) -> Any:
-        """A warcio record (not yet written); its ``WARC-Record-ID`` is in ``rec_headers``."""
-        return self._writer.create_warc_record(
-            uri,
-            kind,
-            payload=BytesIO(payload),
-            length=len(payload),
-            http_headers=http,
-            warc_content_type=headers.pop("content_type", ""),
-            warc_headers_dict=headers,
-        )
-
-    def encode(self, record: Any) -> bytes:
-        """One record as one gzip member whose header says how long the member is (see :func:`gzip_member`)."""
-        out = BytesIO()
-        self._writer.out = out
-        self._writer._write_warc_record(out, record)
-        return gzip_member(out.getvalue())
-
-    def write(self, *records: Any) -> None:
-        """Appends the records whole, or raises :class:`ArchiveWriteError` and leaves the file as it was."""
-        if self.failure:
-            raise ArchiveWriteError(self.failure)
-        data = b"".join(self.encode(record) for record in records)
-        try:
-            if self._fd is None:
-                self._fd = open_for_appending(self.path)
-            append_whole(self._fd, data, "record")
-        except OSError as error:
-            message = getattr(error, "message", None) or error.strerror or error
-            self.failure = f"cannot write the archive {self.path}: {message}"
-            raise ArchiveWriteError(self.failure) from error
-        self.bytes_written += len(data)
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-
-def http_response_headers(response: Response) -> StatusAndHeaders:
-    from twisted.web.http import RESPONSES
-
-    headers = [
-        (key.decode("latin-1"), value.decode("latin-1"))
-        for key, values in response.headers.items()
-        if key.lower() not in DROPPED_HEADERS
-        for value in values
-    ]
-    headers.append(("Content-Length", str(len(response.body))))
-    reason = RESPONSES.get(response.status, b"").decode("latin-1")
-    return StatusAndHeaders(f"{response.status} {reason}".strip(), headers, protocol="HTTP/1.1")
-
-
-def http_request_headers(request: Request) -> StatusAndHeaders:
-    parts = urlsplit(request.url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    headers = [("Host", parts.netloc)] + [
-        (key.decode("latin-1"), value.decode("latin-1")) for key, values in request.headers.items() for value in values
-    ]
-    return StatusAndHeaders(f"{request.method} {target} HTTP/1.1", headers, protocol="", is_http_request=True)
 
 
 class ArchiveMiddleware:
@@ -238,7 +127,8 @@ class ArchiveMiddleware:
 
     def __init__(self, crawler: Crawler, path: Path) -> None:
         self.crawler = crawler
-        self.file = WarcFile(path)
+        self.path = path
+        self.writer = writer_for(path)
         self.records: dict[str, str] = {}  # response URL → the WARC-Record-ID of its latest response record
         from scrapy import signals
 
@@ -251,7 +141,7 @@ class ArchiveMiddleware:
             "isPartOf": crawler.settings.get("KABARBAIK_OUTPUT", ""),
         }
         payload = "".join(f"{key}: {value}\r\n" for key, value in info.items()).encode("utf-8")
-        self.write(self.file.record(path.name, "warcinfo", payload, content_type="application/warc-fields"))
+        self.writer.send(("warcinfo", path.name, payload))  # a failure shows at the first page's write
         logger.info("Archiving every response to %s", path)
 
     @classmethod
@@ -267,41 +157,31 @@ class ArchiveMiddleware:
         folder.mkdir(parents=True, exist_ok=True)
         return cls(crawler, new_archive_path(folder))
 
-    def write(self, *records: Any) -> bool:
+    async def write(self, message: tuple[Any, ...]) -> bool:
+        """The message's records are on disk (True), or the crawl is stopping loudly, exit 8 (False)."""
         try:
-            self.file.write(*records)
+            await self.writer.write(message)
         except ArchiveWriteError as error:
             from kabarbaik_spider.crawl_store import stop_for_store_failure
 
             self.crawler.stats.set_value("kabarbaik/archive_failed", str(error))
             stop_for_store_failure(self.crawler, error)
             return False
+        self.crawler.stats.set_value("kabarbaik/archive/bytes", self.writer.bytes_written)
         return True
 
-    def process_response(self, request: Request, response: Response) -> Response:
-        date = warc_date()
-        answer = self.file.record(
-            response.url, "response", response.body, http_response_headers(response), **{"WARC-Date": date}
-        )
-        answer_id = answer.rec_headers.get_header("WARC-Record-ID")
-        asked = self.file.record(
-            response.url,
-            "request",
-            request.body or b"",
-            http_request_headers(request),
-            **{"WARC-Date": date, "WARC-Concurrent-To": answer_id},
-        )
-        if not self.write(answer, asked):
+    async def process_response(self, request: Request, response: Response) -> Response:
+        exchange = Exchange.of(request, response)
+        if not await self.write(("exchange", exchange)):
             from scrapy.exceptions import IgnoreRequest
 
-            raise IgnoreRequest(f"not archived, so not read: {self.file.failure}")
-        self.records[response.url] = answer_id
-        stats = self.crawler.stats
-        stats.inc_value("kabarbaik/archive/responses")
-        stats.set_value("kabarbaik/archive/bytes", self.file.bytes_written)
+            why = self.crawler.stats.get_value("kabarbaik/archive_failed")
+            raise IgnoreRequest(f"not archived, so not read: {why}")
+        self.records[response.url] = exchange.answer_id
+        self.crawler.stats.inc_value("kabarbaik/archive/responses")
         return response
 
-    def item_scraped(self, item: Any, response: Response) -> None:
+    async def item_scraped(self, item: Any, response: Response) -> None:
         """The item is stored: name the responses it came from, so ``reparse`` rebuilds it from them alone."""
         from kabarbaik_spider.items import as_record
 
@@ -329,18 +209,11 @@ class ArchiveMiddleware:
         if records_answer is not None:
             about["records"] = {"url": records_answer, "record": self.records.get(records_answer)}
         payload = json.dumps(about, ensure_ascii=False).encode("utf-8")
-        meta = self.file.record(
-            str(record.get("url") or response.url),
-            "metadata",
-            payload,
-            content_type="application/json",
-            **{"WARC-Date": warc_date(), "WARC-Profile": ITEM_PROFILE},
-        )
-        if self.write(meta):
+        if await self.write(("metadata", str(record.get("url") or response.url), payload, ITEM_PROFILE)):
             self.crawler.stats.inc_value("kabarbaik/archive/items")
 
     def engine_stopped(self) -> None:
-        self.file.close()
+        self.writer.close()
 
 
 def archive_failure(crawler: Crawler) -> str | None:

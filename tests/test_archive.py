@@ -31,7 +31,7 @@ from site_fixtures import (
 from warcio.archiveiterator import ArchiveIterator
 
 from kabarbaik_spider.archive import ITEM_PROFILE, archive_files
-from kabarbaik_spider.exit_status import EXIT_OK, EXIT_STORE_FAILED, EXIT_USAGE
+from kabarbaik_spider.exit_status import EXIT_INTERRUPTED, EXIT_OK, EXIT_STORE_FAILED, EXIT_USAGE
 from kabarbaik_spider.offline_site import LIVE_ORIGIN, OfflineSite
 
 ITEMS = expected_items()
@@ -176,6 +176,53 @@ def test_a_full_disk_under_the_archive_is_loud_like_the_store(tmp_path, small_tm
                 r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream) if r.rec_type == "response"
             }
     assert {item["url"] for item in stored} <= pages
+
+
+def archive_writer_of(crawl: subprocess.Popen[str]) -> int:
+    """The pid of the crawl's archive writer process (a child running kabarbaik_spider.archive_writer)."""
+    for stat in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = stat.read_bytes().split(b"\0")
+            parent = int((stat.parent / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == crawl.pid and b"kabarbaik_spider.archive_writer" in command:
+            return int(stat.parent.name)
+    raise AssertionError("the crawl has no archive writer process")
+
+
+def test_an_archive_writer_that_dies_stops_the_crawl_loudly_and_loses_no_stored_item(tmp_path) -> None:
+    store = tmp_path / "articles.jsonl"
+    with OfflineSite(SITE) as site:
+        running = start_crawl(site, store)
+        wait_until(lambda: store_lines(store) >= 3, what="the crawl to store a few articles")
+        os.kill(archive_writer_of(running), signal.SIGKILL)
+        _, log = running.communicate(timeout=120)
+    assert running.returncode == EXIT_STORE_FAILED, log[-3000:]
+    [stop] = [line for line in log.splitlines() if "Stopping the crawl" in line]
+    assert "the kabarbaik_spider.archive_writer process was killed by SIGKILL" in stop
+    stored = read_store(store)
+    assert 3 <= len(stored) < len(ITEMS)
+    assert {item["url"] for item in stored} <= archived_article_urls(store)
+    assert "the archive could not be written" in last_run(store)["problems"][0]
+
+
+def test_a_stop_signal_to_the_whole_process_group_lets_the_writer_finish(tmp_path) -> None:
+    """Ctrl-C and systemd signal every process of the group: the writer waits for the crawl to close its pipe."""
+    store = tmp_path / "articles.jsonl"
+    with OfflineSite(SITE) as site:
+        running = start_crawl(site, store)
+        wait_until(lambda: store_lines(store) >= 3, what="the crawl to store a few articles")
+        writer = archive_writer_of(running)
+        os.kill(writer, signal.SIGTERM)
+        running.send_signal(signal.SIGTERM)
+        _, log = running.communicate(timeout=120)
+    assert running.returncode == EXIT_INTERRUPTED, log[-3000:]
+    assert "could not be written" not in log
+    stored = read_store(store)
+    assert {item["url"] for item in stored} <= archived_article_urls(store)  # warcio reads every record
+    metadata = [record for record in warcio_records(store) if record["profile"] == ITEM_PROFILE]
+    assert len(metadata) == len(stored)
 
 
 def test_a_killed_crawl_leaves_an_archive_readable_to_its_last_record_with_every_stored_page(tmp_path) -> None:

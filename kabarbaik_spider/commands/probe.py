@@ -68,7 +68,7 @@ class Command(ScrapyCommand):
         process.start()
         spider = crawler.spider
         archive = crawler.get_downloader_middleware(ArchiveMiddleware)
-        kept = str(archive.file.path) if archive is not None else "(no archive)"
+        kept = str(archive.path) if archive is not None else "(no archive)"
         fixtures = []
         for pages in spider.probe.articles if spider is not None else []:
             if not pages or any(page.status != 200 for page in pages):
