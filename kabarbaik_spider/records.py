@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any
 from kabarbaik_spider.channels.rest_api import BATCH, answered_elsewhere, posts_by_id
 from kabarbaik_spider.items import Article
 from kabarbaik_spider.pages.api import api_article_dict, read_posts
-from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.learned import learn
 from kabarbaik_spider.pages.merge import RECORD, merge_with_record
+from kabarbaik_spider.parsing import Reading, read_article
 
 if TYPE_CHECKING:
     from scrapy.http import Response
@@ -39,14 +39,13 @@ class Held:
     key: str  # the article's ledger key
     pages: Pages  # (html, url) of every page of the article
     article: Article
-    parser: ArticleParser
+    reading: Reading  # what the page parser read, and the sources of its keys
 
     @classmethod
     def parsed(cls, key: str, pages: Pages, learned: Mapping[str, str] | None = None) -> Held:
-        """Parsed again from its pages (after a JOBDIR resume, which keeps the pages, not the parser)."""
-        (first, url), *more = pages
-        parser = ArticleParser(first, url, more, learned)
-        return cls(key, pages, parser.article(), parser)
+        """Parsed again from its pages (after a JOBDIR resume, which keeps the pages, not the reading)."""
+        reading = read_article(pages, learned, whole=True)
+        return cls(key, pages, reading.article, reading)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -154,16 +153,16 @@ class WordPressRecords:
                     record["url"],
                     page["url"],
                 )
-            return Built(held, held.article, dict(held.parser.sources))
+            return Built(held, held.article, dict(held.reading.sources))
         merged = merge_with_record(page, record)
         self.walk.records.checked += 1
         self.learn(held, record)
         for key in merged.disagreements:
             self.walk.records.disagreed(page["url"], key, page[key], record[key])
         sources = {
-            key: RECORD if merged.taken_from[key] == RECORD else held.parser.sources[key]
+            key: RECORD if merged.taken_from[key] == RECORD else held.reading.sources[key]
             for key in merged.item
-            if merged.taken_from[key] == RECORD or key in held.parser.sources
+            if merged.taken_from[key] == RECORD or key in held.reading.sources
         }
         return Built(held, Article(**merged.item), sources, record, tuple(merged.disagreements))
 
@@ -173,6 +172,7 @@ class WordPressRecords:
         Learning must never cost an item: an error in it is logged and the post is left uncounted.
         """
         try:
-            self.walk.records.learned.add(learn(held.parser.doc, record, held.parser.pages[-1]))
+            last = held.pages[-1][0] if len(held.pages) > 1 else None  # tags are read on the last page
+            self.walk.records.learned.add(learn(held.pages[0][0], record, last))
         except Exception:
             logger.exception("Learning selectors from %s failed; the post is not counted", record.get("url"))

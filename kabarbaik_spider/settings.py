@@ -61,6 +61,9 @@ DOWNLOADER_MIDDLEWARES = {
 # in one file per run in this folder; empty: <store>.warc/ beside the store. `scrapy reparse` reads it.
 KABARBAIK_ARCHIVE_ENABLED = True
 KABARBAIK_ARCHIVE_DIR = ""
+# Article pages are parsed in a child process on the other core (kabarbaik_spider/parsing.py): parsing is
+# most of the crawl's CPU a page. 0: parsed on the crawl's own thread (one core; the same items).
+KABARBAIK_PARSE_PROCESS = True
 
 # A listed article that fails to download is retried first by the next runs, and given
 # up (moved to the rejects with its reason, until `-a full=1`) after this many runs in a row.

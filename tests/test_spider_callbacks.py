@@ -21,5 +21,5 @@ def test_no_generator_method_of_the_spider_returns_a_value() -> None:
         for name, method in inspect.getmembers(KabarbaikSpider, inspect.isfunction)
         if inspect.isgeneratorfunction(method)
     }
-    assert {"parse_article", "parse_channel_page", "parse_records"} <= set(generators)
+    assert {"parse_channel_page", "parse_records", "parse_changes"} <= set(generators)
     assert [name for name, method in generators.items() if is_generator_with_return_value(method)] == []

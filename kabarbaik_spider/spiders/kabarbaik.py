@@ -33,6 +33,7 @@ from kabarbaik_spider.items import Article
 from kabarbaik_spider.pages.api import ApiPost, read_posts
 from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.sources import FieldReader
+from kabarbaik_spider.parsing import PageReader, PageReadError, Reading, reader_for
 from kabarbaik_spider.records import Built, Held, WordPressRecords
 from kabarbaik_spider.spiders.answers import api_answer, describe_failure, on_site
 from kabarbaik_spider.spiders.arguments import ARGUMENTS, read_arguments
@@ -161,6 +162,8 @@ class KabarbaikSpider(scrapy.Spider):
         run report sees the ledger closed. Without a store there is no run to
         judge, and ``scrapy parse`` leaves every request it shows unanswered.
         """
+        if "page_reader" in vars(self):
+            self.page_reader.close()
         if reason != "finished" or "walk" not in vars(self) or self.store is None:
             return  # without a store nobody judges the run (`scrapy parse` follows nothing it is shown)
         for key, kind in list(self.walk.asked.items()):
@@ -274,30 +277,36 @@ class KabarbaikSpider(scrapy.Spider):
         key = cb_kwargs["pages"][0][1] if cb_kwargs.get("pages") else url
         return self.ask(ARTICLE, key, url, self.parse_article, self.article_failed, **cb_kwargs)
 
-    def parse_article(
+    async def parse_article(
         self, response: Response, pages: tuple[tuple[str, str], ...] = (), todo: tuple[str, ...] = ()
-    ) -> Iterator[scrapy.Request | Article]:
+    ) -> AsyncIterator[scrapy.Request | Article]:
         """Follows ``/slug/2/``, ``/slug/3/`` in order, then builds one item from all pages."""
-        if not pages:  # the first page: it says which pages follow
+        first = not pages
+        pages = (*pages, (response.text, response.url))  # page HTML rides along in cb_kwargs: a JOBDIR keeps it
+        if first:
             self.crawler.stats.inc_value("kabarbaik/requests/article")
-            parser = ArticleParser(response.text, response.url, learned=self.learned)
-            if not parser.is_article_page():
-                why = "the page is not an article (a maintenance or challenge page?)"
-                self.fail_article(response.meta.get(ASKED, response.url), why)
-                return
-            todo = tuple(parser.continuation_urls())
-        pages = (*pages, (response.text, response.url))
-        if todo:  # page HTML rides along in cb_kwargs: plain strings, so a JOBDIR can keep them
+        elif todo:  # a page in the middle: the next one, then the article from them all
             yield self.article_request(todo[0], pages=pages, todo=todo[1:])
             return
-        if len(pages) > 1:
-            (first_html, first_url), *more = pages
-            parser = ArticleParser(first_html, first_url, more, self.learned)
-        article = parser.article()
-        held = Held(response.meta.get(ASKED, response.url), pages, article, parser)
+        key = response.meta.get(ASKED, response.url)
+        try:
+            reading = await self.page_reader.read(pages, self.learned)
+        except PageReadError as error:
+            self.fail_article(key, f"the page could not be parsed: {error}")
+            return
+        if not reading.is_article:
+            self.fail_article(key, "the page is not an article (a maintenance or challenge page?)")
+            return
+        if reading.continuation:  # the first page says which pages follow
+            todo = reading.continuation
+            yield self.article_request(todo[0], pages=pages, todo=todo[1:])
+            return
+        article: Article = reading.article  # type: ignore[assignment]
+        held = Held(key, pages, article, reading)
         if self.records.active and article.post_id in self.records.known:  # an edited post: its record is here
             post, answer = self.records.known.pop(article.post_id)
-            yield from self.release([self.records.built(held, post)], answer)
+            for item in self.release([self.records.built(held, post)], answer):
+                yield item
             return
         if self.records.active and isinstance(article.post_id, int):  # its post's record first: hold it
             batch = self.records.hold(held)
@@ -305,10 +314,15 @@ class KabarbaikSpider(scrapy.Spider):
                 yield self.records_request(batch)
             return
         self.answered(response.request)
-        yield self.counted(parser, article, response.url)
+        yield self.counted(reading, article, response.url)
+
+    @cached_property
+    def page_reader(self) -> PageReader:
+        """Where article pages are parsed: a child process on the other core (kabarbaik_spider/parsing.py)."""
+        return reader_for(self.settings)
 
     def counted(
-        self, reader: FieldReader, article: Article, source: str, sources: dict[str, str] | None = None
+        self, reader: FieldReader | Reading, article: Article, source: str, sources: dict[str, str] | None = None
     ) -> Article:
         """The item, after counting the source of each key, the keys below the theme and the errors met."""
         stats = self.crawler.stats
@@ -377,7 +391,7 @@ class KabarbaikSpider(scrapy.Spider):
                 self.walk.records.fixtures.append(
                     str(store.keep_side_by_side(item.held.pages, item.record, item.article))
                 )
-            yield self.counted(item.held.parser, item.article, item.held.pages[0][1], item.sources)
+            yield self.counted(item.held.reading, item.article, item.held.pages[0][1], item.sources)
 
     # -- edits and deletions since the last settled run ------------------------
 
