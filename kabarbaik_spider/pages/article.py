@@ -435,9 +435,14 @@ class ArticleParser(FieldReader):
             Source(THEME, lambda: node_text(self.doc.css(TITLE))),
             Source(LEARNED, lambda: self.learned_value("title")),
             Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_TITLE)[:1])),
-            Source(STRUCTURE, lambda: node_text(self.doc.xpath("(//h1)[1]"))
+            Source(STRUCTURE, lambda: self.h1
                    or self.without_site_name(node_text(self.doc.xpath("//head/title")))),
         )  # fmt: skip
+
+    @cached_property
+    def h1(self) -> str | None:
+        """The text of the page's first ``<h1>``, read once for every title rule that compares with it."""
+        return node_text(self.doc.xpath("(//h1)[1]"))
 
     @property
     def ld_headline(self) -> str:
@@ -476,7 +481,7 @@ class ArticleParser(FieldReader):
         """What else names the article: the page's ``<h1>``, ``og:title``, ``twitter:title``, ``<title>``; each
         without the site's name."""
         found = (
-            node_text(self.doc.xpath("(//h1)[1]")),
+            self.h1,
             self.meta("og:title"),
             self.meta("twitter:title"),
             node_text(self.doc.xpath("//head/title")),
@@ -497,7 +502,7 @@ class ArticleParser(FieldReader):
         is the one readers see. An ``<h1>`` that is neither leaves JSON-LD's.
         """
         og_title = self.without_site_name(self.meta("og:title"))
-        h1 = node_text(self.doc.xpath("(//h1)[1]"))
+        h1 = self.h1
         split = kicker_split(title, og_title) if title and og_title and h1 else None
         if not split:
             return title
@@ -509,7 +514,7 @@ class ArticleParser(FieldReader):
 
         Not for JSON-LD's headline, which publishers write with the kicker they mean.
         """
-        h1 = self.without_site_name(node_text(self.doc.xpath("(//h1)[1]")))
+        h1 = self.without_site_name(self.h1)
         return (shared_headline(title, h1) if title and h1 else None) or title
 
     def published_at(self) -> Sources:
