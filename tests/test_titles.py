@@ -69,3 +69,13 @@ def test_a_full_width_colon_before_the_site_name_is_a_separator() -> None:
     head = '<meta property="og:title" content="南海トラフ、一時調査：中日新聞Web">'
     head += '<meta property="og:site_name" content="中日新聞Web">'
     assert title_of(head) == "南海トラフ、一時調査"
+
+
+def test_the_h1_decides_a_kicker_json_ld_and_og_title_disagree_on() -> None:
+    headline = "Der Juli naht: Gewerkschaften zeigen Einheit"
+    head = og(f"Nationale Demo / {headline}")
+    shown = f"<h1><span>Nationale Demo</span>{headline}</h1>"
+    assert title_of(ld(headline) + head, shown) == f"Nationale Demo / {headline}"
+    assert title_of(ld(f"Nationale Demo / {headline}") + og(headline), f"<h1>{headline}</h1>") == headline
+    assert title_of(ld(headline) + head, "<h1>Etwas ganz anderes steht hier</h1>") == headline  # neither: JSON-LD's
+    assert title_of(ld(headline) + head) == headline  # no <h1>: JSON-LD's

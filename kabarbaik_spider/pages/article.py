@@ -167,8 +167,8 @@ MAX_VIEWS_DIGITS = 15
 MAX_TIMES_READ = 10  # <time> elements read for the page's UTC offset
 TITLE_SEPARATORS = "-–—|·•:»/｜*："  # between a headline and the site's name (full-width in CJK titles)
 # The end of a kicker before a headline: ``Nahost: …``, ``Eskalation im Nahen Osten - …``, ``Politik | …``.
-KICKER_END = re.compile(r"(?::|\s[-–—|·•»]|\|)\s+")
-KICKER_BEFORE = re.compile(r"(?::|\s[-–—|·•»]|\|)\s*$")
+KICKER_END = re.compile(r"(?::|\s[-–—|·•»/]|\|)\s+")
+KICKER_BEFORE = re.compile(r"(?::|\s[-–—|·•»/]|\|)\s*$")
 MIN_HEADLINE_WORDS = 3  # a shared tail shorter than this is a phrase, not the headline
 TRUNCATED = ("…", "...")
 BYLINE_PREFIX = re.compile(
@@ -240,6 +240,24 @@ def shared_headline(one: str, other: str) -> str | None:
         ):
             return tail
     return None
+
+
+def kicker_split(one: str, other: str) -> tuple[str, str] | None:
+    """``(with kicker, without)`` when one title is the other with a kicker before it (``Demo / T`` and ``T``)."""
+    longer, shorter = (one, other) if len(one) > len(other) else (other, one)
+    if (
+        len(shorter.split()) >= MIN_HEADLINE_WORDS
+        and longer.endswith(shorter)
+        and KICKER_BEFORE.search(longer[: len(longer) - len(shorter)])
+    ):
+        return longer, shorter
+    return None
+
+
+def squashed(text: str) -> str:
+    """Letters and digits only, casefolded: a headline whose kicker stands in its own element reads
+    ``KickerHeadline`` as text, and quotes and separators differ between a page's titles."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def completed(title: str, other: str) -> str | None:
@@ -412,14 +430,19 @@ class ArticleParser(FieldReader):
 
     def title(self) -> Sources:
         return (
-            Source(JSONLD, lambda: self.completed(self.without_site_name(self.ld_headline))),
+            Source(JSONLD, lambda: self.kicker_as_shown(self.completed(self.without_site_name(self.ld_headline)))),
             Source(META, lambda: self.agreed(self.completed(self.without_site_name(self.meta("og:title"))))),
             Source(THEME, lambda: node_text(self.doc.css(TITLE))),
             Source(LEARNED, lambda: self.learned_value("title")),
             Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_TITLE)[:1])),
-            Source(STRUCTURE, lambda: node_text(self.doc.xpath("(//h1)[1]"))
+            Source(STRUCTURE, lambda: self.h1
                    or self.without_site_name(node_text(self.doc.xpath("//head/title")))),
         )  # fmt: skip
+
+    @cached_property
+    def h1(self) -> str | None:
+        """The text of the page's first ``<h1>``, read once for every title rule that compares with it."""
+        return node_text(self.doc.xpath("(//h1)[1]"))
 
     @property
     def ld_headline(self) -> str:
@@ -458,7 +481,7 @@ class ArticleParser(FieldReader):
         """What else names the article: the page's ``<h1>``, ``og:title``, ``twitter:title``, ``<title>``; each
         without the site's name."""
         found = (
-            node_text(self.doc.xpath("(//h1)[1]")),
+            self.h1,
             self.meta("og:title"),
             self.meta("twitter:title"),
             node_text(self.doc.xpath("//head/title")),
@@ -471,12 +494,27 @@ class ArticleParser(FieldReader):
             return None
         return next((whole for other in self.other_titles if (whole := completed(title, other))), title)
 
+    def kicker_as_shown(self, title: str | None) -> str | None:
+        """JSON-LD's headline with or without a kicker as the ``<h1>`` shows it, where ``og:title`` is the same
+        headline with a kicker the other lacks (``Demo / T`` and ``T``); else as written.
+
+        Which of the two carries the kicker is the publisher's choice per template; the visible headline
+        is the one readers see. An ``<h1>`` that is neither leaves JSON-LD's.
+        """
+        og_title = self.without_site_name(self.meta("og:title"))
+        h1 = self.h1
+        split = kicker_split(title, og_title) if title and og_title and h1 else None
+        if not split:
+            return title
+        shown = squashed(self.without_site_name(h1) or h1)
+        return next((form for form in split if squashed(form) == shown), title)
+
     def agreed(self, title: str | None) -> str | None:
         """An SEO title's headline alone, where the page's ``<h1>`` puts a different kicker before the same words.
 
         Not for JSON-LD's headline, which publishers write with the kicker they mean.
         """
-        h1 = self.without_site_name(node_text(self.doc.xpath("(//h1)[1]")))
+        h1 = self.without_site_name(self.h1)
         return (shared_headline(title, h1) if title and h1 else None) or title
 
     def published_at(self) -> Sources:
