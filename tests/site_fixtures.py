@@ -170,6 +170,17 @@ def crawl(
     )
 
 
+def as_asked(requests: list[tuple[float, str]]) -> tuple[list[str], list[str]]:
+    """A run's requests (``site.requests``) in the order a crawl fixes: ``/robots.txt`` first, then the rest sorted.
+
+    Scrapy asks a host nothing before its robots.txt is read; what follows is in flight together (the local
+    settings allow 8 at once: the listing's first page and the REST API's question on edits leave within a
+    millisecond), so the order in which the server's threads log them is a race, not the crawler's.
+    """
+    paths = [path for _, path in requests]
+    return paths[:1], sorted(paths[1:])
+
+
 def run_scrapy(*args: str, cwd: Path = PROJECT_ROOT) -> subprocess.CompletedProcess[str]:
     """Any ``scrapy`` command of the project, as a person types it."""
     return subprocess.run(

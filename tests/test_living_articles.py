@@ -12,6 +12,7 @@ from site_fixtures import (
     CARD,
     LISTING_PAGES,
     LIVE_ORIGIN,
+    as_asked,
     copy_api,
     copy_site,
     crawl,
@@ -97,9 +98,9 @@ def test_edits_views_and_a_deletion_a_day_later(tmp_path) -> None:
         settled = store.read_bytes()
         start = len(site.requests)
         assert crawl(site, store).returncode == EXIT_OK
-        again = [path for _, path in site.requests[start:]]
+        again = as_asked(site.requests[start:])
     assert store.read_bytes() == settled, "an unchanged re-run adds nothing"
-    assert again == ["/robots.txt", "/", "/wp-json/wp/v2/posts"]  # 2 listing requests and 1 API request
+    assert again == (["/robots.txt"], ["/", "/wp-json/wp/v2/posts"])  # 2 listing requests and 1 API request
     # The readers: the store's history is valid, and the latest state is one line per live article.
     checked = run_scrapy("validate", str(store))
     assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -197,9 +198,9 @@ def test_an_api_that_ignores_modified_after_costs_one_page_and_no_revision(tmp_p
     unfiltered = Fault(headers={"Content-Type": "application/json; charset=UTF-8"}, body=everything)
     with OfflineSite(root, api=api, port=port, faults={"/wp-json/wp/v2/posts": [unfiltered]}) as site:
         result = crawl(site, store)
-        asked = [path for _, path in site.requests]
+        asked = as_asked(site.requests)
     assert result.returncode == EXIT_OK, result.stderr[-3000:]
-    assert asked == ["/robots.txt", "/", "/wp-json/wp/v2/posts"] and store.read_bytes() == before
+    assert asked == (["/robots.txt"], ["/", "/wp-json/wp/v2/posts"]) and store.read_bytes() == before
     assert last_run(store)["changes"]["changed"] == [] and last_run(store)["revisions"] == 0
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from site_fixtures import (
     SITE,
+    as_asked,
     assert_every_article_once,
     at_origin,
     copy_site,
@@ -138,7 +139,7 @@ def test_a_backfill_paused_with_sigterm_resumes_from_its_jobdir(tmp_path) -> Non
         before = len(site.requests)
         assert crawl(site, store).returncode == 0
         # So the next run stops at page 1, and asks WordPress once for posts edited since.
-        assert [path for _, path in site.requests[before:]] == ["/robots.txt", "/", "/wp-json/wp/v2/posts"]
+        assert as_asked(site.requests[before:]) == (["/robots.txt"], ["/", "/wp-json/wp/v2/posts"])
     assert len(fetched) == len(set(fetched)) == len(ITEMS) + 1  # each page once; the split article has two
 
 
