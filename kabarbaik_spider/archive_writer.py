@@ -22,6 +22,7 @@ Without Scrapy's asyncio reactor (a project that sets another
 
 from __future__ import annotations
 
+import http.client
 import os
 import struct
 import uuid
@@ -31,6 +32,7 @@ from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -104,10 +106,6 @@ class Exchange:
 
     @classmethod
     def of(cls, request: Request, response: Response) -> Exchange:
-        from urllib.parse import urlsplit
-
-        from twisted.web.http import RESPONSES
-
         headers = [
             (key.decode("latin-1"), value.decode("latin-1"))
             for key, values in response.headers.items()
@@ -115,7 +113,7 @@ class Exchange:
             for value in values
         ]
         headers.append(("Content-Length", str(len(response.body))))
-        reason = RESPONSES.get(response.status, b"").decode("latin-1")
+        reason = http.client.responses.get(response.status, "")
         parts = urlsplit(request.url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         asked = [("Host", parts.netloc)] + [
