@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -117,6 +119,29 @@ def wait_until(condition: Callable[[], bool], timeout: float = 60.0, what: str =
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
+
+
+def child_running(parent: int, module: str) -> int:
+    """The pid of ``parent``'s child process running ``python -m module``."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = cmdline.read_bytes().split(b"\0")
+            ppid = int((cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and module.encode() in command:
+            return int(cmdline.parent.name)
+    raise AssertionError(f"process {parent} has no child running {module}")
+
+
+def crawl_losing_a_helper(site: OfflineSite, store: Path, module: str, stored: int) -> tuple[int, str]:
+    """The real crawl, its helper process ``module`` killed (SIGKILL) once ``stored`` articles are stored;
+    its exit status and log."""
+    running = start_crawl(site, store)
+    wait_until(lambda: store_lines(store) >= stored, what=f"the crawl to store {stored} articles")
+    os.kill(child_running(running.pid, module), signal.SIGKILL)
+    _, log = running.communicate(timeout=120)
+    return running.returncode, log
 
 
 def store_lines(path: Path) -> int:

@@ -19,8 +19,10 @@ from site_fixtures import (
     SITE,
     SLOW,
     assert_every_article_once,
+    child_running,
     copy_site,
     crawl,
+    crawl_losing_a_helper,
     expected_items,
     last_run,
     read_store,
@@ -180,27 +182,11 @@ def test_a_full_disk_under_the_archive_is_loud_like_the_store(tmp_path, small_tm
     assert {item["url"] for item in stored} <= pages
 
 
-def archive_writer_of(crawl: subprocess.Popen[str]) -> int:
-    """The pid of the crawl's archive writer process (a child running kabarbaik_spider.archive_writer)."""
-    for stat in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            command = stat.read_bytes().split(b"\0")
-            parent = int((stat.parent / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if parent == crawl.pid and b"kabarbaik_spider.archive_writer" in command:
-            return int(stat.parent.name)
-    raise AssertionError("the crawl has no archive writer process")
-
-
 def test_an_archive_writer_that_dies_stops_the_crawl_loudly_and_loses_no_stored_item(tmp_path) -> None:
     store = tmp_path / "articles.jsonl"
     with OfflineSite(SITE) as site:
-        running = start_crawl(site, store)
-        wait_until(lambda: store_lines(store) >= 3, what="the crawl to store a few articles")
-        os.kill(archive_writer_of(running), signal.SIGKILL)
-        _, log = running.communicate(timeout=120)
-    assert running.returncode == EXIT_STORE_FAILED, log[-3000:]
+        status, log = crawl_losing_a_helper(site, store, "kabarbaik_spider.archive_writer", stored=3)
+    assert status == EXIT_STORE_FAILED, log[-3000:]
     [stop] = [line for line in log.splitlines() if "Stopping the crawl" in line]
     assert "the kabarbaik_spider.archive_writer process was killed by SIGKILL" in stop
     stored = read_store(store)
@@ -215,7 +201,7 @@ def test_a_stop_signal_to_the_whole_process_group_lets_the_writer_finish(tmp_pat
     with OfflineSite(SITE) as site:
         running = start_crawl(site, store)
         wait_until(lambda: store_lines(store) >= 3, what="the crawl to store a few articles")
-        writer = archive_writer_of(running)
+        writer = child_running(running.pid, "kabarbaik_spider.archive_writer")
         os.kill(writer, signal.SIGTERM)
         running.send_signal(signal.SIGTERM)
         _, log = running.communicate(timeout=120)

@@ -8,39 +8,20 @@ The archive writer's faults are in tests/test_archive.py.
 
 from __future__ import annotations
 
-import os
-import signal
-from pathlib import Path
-
 from site_fixtures import (
     SITE,
     assert_every_article_once,
     crawl,
+    crawl_losing_a_helper,
     expected_items,
     last_run,
     read_store,
-    start_crawl,
-    store_lines,
-    wait_until,
 )
 
 from kabarbaik_spider.exit_status import EXIT_ARTICLES_FAILED, EXIT_OK
 from kabarbaik_spider.offline_site import OfflineSite
 
 ITEMS = expected_items()
-
-
-def child_running(parent: int, module: str) -> int:
-    """The pid of ``parent``'s child process running ``python -m module``."""
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            command = cmdline.read_bytes().split(b"\0")
-            ppid = int((cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if ppid == parent and module.encode() in command:
-            return int(cmdline.parent.name)
-    raise AssertionError(f"process {parent} has no child running {module}")
 
 
 def test_pages_parsed_on_the_crawls_own_thread_give_the_same_store(tmp_path) -> None:
@@ -58,14 +39,11 @@ def test_pages_parsed_on_the_crawls_own_thread_give_the_same_store(tmp_path) -> 
 def test_a_page_parser_that_dies_costs_only_the_articles_it_was_reading(tmp_path) -> None:
     store = tmp_path / "articles.jsonl"
     with OfflineSite(SITE) as site:
-        running = start_crawl(site, store)
-        wait_until(lambda: store_lines(store) >= 2, what="the crawl to store a few articles")
-        os.kill(child_running(running.pid, "kabarbaik_spider.parsing"), signal.SIGKILL)
-        _, log = running.communicate(timeout=120)
+        status, log = crawl_losing_a_helper(site, store, "kabarbaik_spider.parsing", stored=2)
         assert "the kabarbaik_spider.parsing process was killed by SIGKILL; starting it again (1 of 3)" in log
-        assert running.returncode in (EXIT_OK, EXIT_ARTICLES_FAILED), log[-3000:]
+        assert status in (EXIT_OK, EXIT_ARTICLES_FAILED), log[-3000:]
         failed = last_run(store)["articles_failed"]
-        assert (running.returncode == EXIT_ARTICLES_FAILED) == bool(failed)
+        assert (status == EXIT_ARTICLES_FAILED) == bool(failed)
         assert all("killed by SIGKILL" in failure["reason"] for failure in failed)  # the one in hand, named
         assert len(read_store(store)) + len(failed) == len(ITEMS)  # every other article stored
         again = crawl(site, store)
