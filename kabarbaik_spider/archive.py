@@ -40,6 +40,7 @@ Why these choices:
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -141,7 +142,8 @@ class ArchiveMiddleware:
             "isPartOf": crawler.settings.get("KABARBAIK_OUTPUT", ""),
         }
         payload = "".join(f"{key}: {value}\r\n" for key, value in info.items()).encode("utf-8")
-        self.writer.send(("warcinfo", path.name, payload))  # a failure shows at the first page's write
+        with contextlib.suppress(ArchiveWriteError):  # kept by the writer: the first page's write raises it
+            self.writer.send(("warcinfo", path.name, payload))
         logger.info("Archiving every response to %s", path)
 
     @classmethod

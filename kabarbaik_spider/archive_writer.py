@@ -231,20 +231,27 @@ class WarcFile:
 
 
 class WriterHere:
-    """The records written on the crawl's own thread: without the asyncio reactor."""
+    """The records written on the crawl's own thread: without asyncio's loop."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.file = WarcFile(path)
+        self.failure: str | None = None
 
     @property
     def bytes_written(self) -> int:
         return self.file.bytes_written
 
     def send(self, message: tuple[Any, ...]) -> None:
-        self.file.handle(message)
+        """Writes now; a failure is raised by the next ``write``, as the child's would be."""
+        try:
+            self.file.handle(message)
+        except ArchiveWriteError as error:
+            self.failure = str(error)
 
     async def write(self, message: tuple[Any, ...]) -> None:
+        if self.failure:
+            raise ArchiveWriteError(self.failure)
         self.file.handle(message)
 
     def close(self) -> None:
@@ -269,25 +276,27 @@ class WriterProcess:
         self.bytes_written, failure = answer
         self.failure = self.failure or failure
 
-    def _check(self) -> None:
-        if self.failure:
-            raise ArchiveWriteError(self.failure)
+    def _gone(self, gone: ChildGoneError) -> ArchiveWriteError:
+        self.failure = self.failure or f"cannot write the archive {self.path}: {gone}"
+        return ArchiveWriteError(self.failure)
 
     def send(self, message: tuple[Any, ...]) -> None:
-        self._check()
+        if self.failure:
+            raise ArchiveWriteError(self.failure)
         try:
             self.child.send(message)
         except ChildGoneError as gone:
-            self.failure = f"cannot write the archive {self.path}: {gone}"
-            raise ArchiveWriteError(self.failure) from None
+            raise self._gone(gone) from None
 
     async def write(self, message: tuple[Any, ...]) -> None:
-        self._check()
+        if self.failure:
+            raise ArchiveWriteError(self.failure)
         try:
             await self.child.ask(message)
         except ChildGoneError as gone:
-            self.failure = self.failure or f"cannot write the archive {self.path}: {gone}"
-        self._check()
+            raise self._gone(gone) from None
+        if self.failure:
+            raise ArchiveWriteError(self.failure)
 
     def close(self) -> None:
         """Lets the child write what it was given, then end."""
@@ -296,9 +305,9 @@ class WriterProcess:
 
 def writer_for(path: Path) -> WriterHere | WriterProcess:
     """A child process when Scrapy runs on asyncio's loop (its default), else the crawl's own thread."""
-    from scrapy.utils.reactor import is_asyncio_reactor_installed
+    from scrapy.utils.asyncio import is_asyncio_available
 
-    return WriterProcess(path) if is_asyncio_reactor_installed() else WriterHere(path)
+    return WriterProcess(path) if is_asyncio_available() else WriterHere(path)
 
 
 # -- the child's side ----------------------------------------------------------------------------

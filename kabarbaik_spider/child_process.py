@@ -46,7 +46,8 @@ class Child:
     """The parent's end: ``send`` an order and go on, or ``await ask(order)`` for its answer.
 
     Answers come in the orders' order; an order sent without waiting gets its answer
-    read and dropped (``on_answer`` hears every answer, waited for or not).
+    read and dropped (``on_answer`` hears every answer, waited for or not). An answer
+    that cannot be read ends the child: what waits fails, none gets another's answer.
     """
 
     def __init__(self, module: str, *arguments: str, on_answer: Callable[[Any], None] | None = None) -> None:
@@ -58,8 +59,8 @@ class Child:
         orders_out, orders_in = os.pipe()
         answers_out, answers_in = os.pipe()
         environment = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", module, str(orders_out), str(answers_in), *arguments],
+        self.process = subprocess.Popen(  # -P: the child's path is the crawl's, not its working folder first
+            [sys.executable, "-P", "-m", module, str(orders_out), str(answers_in), *arguments],
             pass_fds=(orders_out, answers_in),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -67,8 +68,9 @@ class Child:
         )
         os.close(orders_out)
         os.close(answers_in)
-        with contextlib.suppress(AttributeError, OSError):  # not Linux, or above pipe-max-size: the default
-            fcntl.fcntl(orders_in, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        for end in (orders_in, answers_out):
+            with contextlib.suppress(AttributeError, OSError):  # not Linux, or above pipe-max-size: the default
+                fcntl.fcntl(end, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         self._orders = Connection(orders_in, readable=False)
         self._answers = Connection(answers_out, writable=False)
 
@@ -88,6 +90,7 @@ class Child:
         try:
             self._orders.send_bytes(pickle.dumps(order, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
+            self._drain()  # what it answered before it went
             self._stopped()
             raise ChildGoneError(self.gone) from None
         self._waiting.append(answer)
@@ -96,18 +99,32 @@ class Child:
             self._watched = True
 
     def _answered(self) -> None:
-        try:
-            while self._answers.poll():
-                self._deliver(pickle.loads(self._answers.recv_bytes()))
-        except (EOFError, OSError):
+        """The loop's callback: every answer there is, then, if the pipe closed or an answer was bad, the end."""
+        if not self._drain(block=False):
             self._stopped()
 
-    def _deliver(self, message: Any) -> None:
-        if self.on_answer is not None:
-            self.on_answer(message)
-        waiting = self._waiting.popleft() if self._waiting else None
-        if waiting is not None and not waiting.done():
-            waiting.set_result(message)
+    def _drain(self, block: bool = True) -> bool:
+        """Delivers the answers in the pipe, to its end (``block``) or while there are some; False once it is
+        closed or an answer cannot be read (the child is then stopped, so none gets another's answer)."""
+        waiting: asyncio.Future[Any] | None = None
+        try:
+            while block or self._answers.poll():
+                message = self._answers.recv_bytes()
+                waiting = self._waiting.popleft() if self._waiting else None
+                answer = pickle.loads(message)
+                if self.on_answer is not None:
+                    self.on_answer(answer)
+                if waiting is not None and not waiting.done():
+                    waiting.set_result(answer)
+        except (EOFError, OSError):
+            return False
+        except Exception as error:  # an answer this process cannot read: the child's code is not the crawl's
+            self.gone = f"the {self.name} process answered what cannot be read ({type(error).__name__}: {error})"
+            self.process.kill()
+            if waiting is not None and not waiting.done():
+                waiting.set_exception(ChildGoneError(self.gone))
+            return False
+        return True
 
     def _unwatch(self) -> None:
         if self._watched:
@@ -118,32 +135,41 @@ class Child:
         """The child is gone: every order not answered fails, and every one after."""
         self._unwatch()
         if not self.gone:
-            try:  # its pipe closed: it is ending, if not ended
-                code: int | None = self.process.wait(timeout=2)
-            except subprocess.TimeoutExpired:
-                code = None
-            if code is None:
-                how = "closed its pipe"
-            elif code < 0:
-                how = f"was killed by {signal.Signals(-code).name}"
-            else:
-                how = f"stopped (exit status {code})"
-            self.gone = f"the {self.name} process {how}"
+            self.gone = f"the {self.name} process {ended(self.process)}"
         while self._waiting:
             waiting = self._waiting.popleft()
             if waiting is not None and not waiting.done():
                 waiting.set_exception(ChildGoneError(self.gone))
 
-    def close(self) -> None:
-        """Lets the child finish the orders it was given and end; their answers still reach ``on_answer``."""
+    def close(self, timeout: float = 60.0) -> None:
+        """Lets the child finish the orders it was given and end (killed after ``timeout`` seconds); their
+        answers still reach ``on_answer``."""
         self._unwatch()
         self._orders.close()
-        with contextlib.suppress(EOFError, OSError):
-            while True:
-                self._deliver(pickle.loads(self._answers.recv_bytes()))
+        if self.gone is None:
+            self._drain()
         self._answers.close()
-        self.process.wait()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.gone = self.gone or f"the {self.name} process was closed"
         self._stopped()
+
+
+def ended(process: subprocess.Popen[bytes]) -> str:
+    """How a child whose pipe closed ended: ``was killed by SIGKILL``, ``stopped (exit status 1)``."""
+    try:
+        code = process.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        return "closed its pipe"
+    if code >= 0:
+        return f"stopped (exit status {code})"
+    try:
+        return f"was killed by {signal.Signals(-code).name}"
+    except ValueError:  # a real-time signal has no name
+        return f"was killed by signal {-code}"
 
 
 def serve(handle: Callable[[Any], Any], argv: list[str] | None = None) -> None:
@@ -158,7 +184,9 @@ def serve(handle: Callable[[Any], Any], argv: list[str] | None = None) -> None:
             order = pickle.loads(orders.recv_bytes())
         except EOFError:
             return
-        answers.send_bytes(pickle.dumps(handle(order), protocol=pickle.HIGHEST_PROTOCOL))
+        answer = handle(order)  # done even when nobody hears the answer: an archive record is still written
+        with contextlib.suppress(BrokenPipeError):  # the crawl is gone (killed): its orders still count
+            answers.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def child_arguments() -> list[str]:

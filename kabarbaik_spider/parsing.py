@@ -10,15 +10,20 @@ stay plain code over HTML and URL; this module only says where they run.
 
 - ``-s KABARBAIK_PARSE_PROCESS=0`` parses on the crawl's thread (so does a
   crawl without Scrapy's asyncio reactor); the items are the same.
-- A page the parser cannot read (it raised, which it is built never to do)
-  fails its article with the reason, as a page that is no article does.
-- A child that dies fails the articles it was reading, named, and a new one
-  reads the next; after :data:`RESTARTS` deaths in a run, every article fails.
+- A page the parser raised on (it is built never to) raises in the spider's
+  callback, traceback and all: a bug, and the run exits 3, as when the parser
+  ran on the crawl's thread.
+- A child that dies (or is stuck on one page for :data:`READ_TIMEOUT` seconds,
+  and killed) is started again, and the pages it was reading are read once
+  more by the new one; an article whose pages kill it twice fails, named.
+  After :data:`RESTARTS` deaths in a run, every article fails.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +35,7 @@ from kabarbaik_spider.pages.article import ArticleParser
 logger = logging.getLogger(__name__)
 
 RESTARTS = 3  # child processes started again in one run after one died
+READ_TIMEOUT = 120.0  # seconds for one article's pages; the parser takes milliseconds: longer is stuck
 Pages = Sequence[tuple[str, str]]  # (html, url) of an article's pages, first page first
 
 
@@ -64,12 +70,24 @@ def read_article(pages: Pages, learned: Mapping[str, str] | None = None, whole: 
     return Reading(True, (), article, dict(parser.sources), frozenset(parser.fallbacks), dict(parser.errors))
 
 
-def answer(order: tuple[Pages, Mapping[str, str] | None]) -> Reading | str:
-    """The child's answer to one order: the reading, or one line saying why there is none."""
+@dataclass(frozen=True)
+class Crash:
+    """The parser raised (it is built never to): the exception in one line, and its traceback."""
+
+    line: str
+    traceback: str
+
+
+class PageParserCrashError(RuntimeError):
+    """The page parser raised: a bug, raised in the spider's callback so Scrapy logs it and the run exits 3."""
+
+
+def answer(order: tuple[Pages, Mapping[str, str] | None]) -> Reading | Crash:
+    """The child's answer to one order: the reading, or the parser's exception."""
     try:
         return read_article(*order)
-    except Exception as error:  # the parser is built never to raise; if it does, the article fails, named
-        return f"{type(error).__name__}: {error}"[:300]
+    except Exception as error:
+        return Crash(f"{type(error).__name__}: {error}"[:300], traceback.format_exc())
 
 
 class PageReader:
@@ -78,25 +96,43 @@ class PageReader:
     def __init__(self, in_child: bool) -> None:
         self.in_child = in_child
         self.restarts = 0
+        self.closed = False
         self._child: Child | None = None
 
     async def read(self, pages: Pages, learned: Mapping[str, str] | None = None) -> Reading:
-        """The reading of ``pages``; raises :class:`PageReadError` with one line when there is none."""
+        """The reading of ``pages``; raises :class:`PageReadError` with one line when there is none, and
+        :class:`PageParserCrashError` when the parser raised."""
+        if self.closed:
+            raise PageReadError("the crawl is closing")
+        order = (tuple(pages), dict(learned or {}))
         if not self.in_child:
-            found = answer((pages, learned))
+            found = answer(order)
         else:
             try:
-                found = await self.child().ask((tuple(pages), dict(learned or {})))
-            except ChildGoneError as gone:
-                raise PageReadError(str(gone)) from None
-        if isinstance(found, str):
-            raise PageReadError(f"the page parser raised {found}")
+                found = await self.ask(order)
+            except ChildGoneError:  # it died on another page, maybe: this one is tried once more, on a new one
+                try:
+                    found = await self.ask(order)
+                except ChildGoneError as gone:
+                    raise PageReadError(str(gone)) from None
+        if isinstance(found, Crash):
+            raise PageParserCrashError(f"the page parser raised {found.line}\n{found.traceback}")
         return found
+
+    async def ask(self, order: tuple[Pages, dict[str, str]]) -> Reading | Crash:
+        """The child's answer; a child that takes over :data:`READ_TIMEOUT` seconds is stuck: killed."""
+        child = self.child()
+        try:
+            async with asyncio.timeout(READ_TIMEOUT):  # a timer, not a task: the common case costs nothing
+                return await child.ask(order)
+        except TimeoutError:
+            child.process.kill()
+            raise ChildGoneError(f"the page parser took over {READ_TIMEOUT:.0f} s on one page; it was killed") from None
 
     def child(self) -> Child:
         if self._child is not None and self._child.gone:
             if self.restarts >= RESTARTS:
-                raise ChildGoneError(f"{self._child.gone}, {RESTARTS} times in this run")
+                raise ChildGoneError(f"{self._child.gone}, and it was started again {RESTARTS} times in this run")
             self.restarts += 1
             logger.error("%s; starting it again (%d of %d)", self._child.gone, self.restarts, RESTARTS)
             self._child = None
@@ -105,6 +141,7 @@ class PageReader:
         return self._child
 
     def close(self) -> None:
+        self.closed = True
         if self._child is not None:
             self._child.close()
             self._child = None
@@ -112,9 +149,9 @@ class PageReader:
 
 def reader_for(settings: Any) -> PageReader:
     """A child process when the setting asks for one and Scrapy runs on asyncio's loop (its default)."""
-    from scrapy.utils.reactor import is_asyncio_reactor_installed
+    from scrapy.utils.asyncio import is_asyncio_available
 
-    return PageReader(settings.getbool("KABARBAIK_PARSE_PROCESS") and is_asyncio_reactor_installed())
+    return PageReader(settings.getbool("KABARBAIK_PARSE_PROCESS") and is_asyncio_available())
 
 
 if __name__ == "__main__":  # run as __main__: answer with the module's own classes, which the crawl unpickles

@@ -10,7 +10,7 @@ lost (a run killed just after storing it, a file cut short) is found by its
 URL among the archived responses.
 
 It streams: the archive is read once, record by record, stepping over the
-pages (their gzip members state their length, :func:`kabarbaik_spider.archive.gzip_member`);
+pages (their gzip members state their length, :func:`kabarbaik_spider.archive_writer.gzip_member`);
 only the places of the pages waiting for their item's metadata record are
 held, and the worker processes read and inflate the pages themselves, by
 offset. (A file another tool wrote is inflated whole as it is read; at most

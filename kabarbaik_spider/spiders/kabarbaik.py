@@ -283,22 +283,20 @@ class KabarbaikSpider(scrapy.Spider):
         """Follows ``/slug/2/``, ``/slug/3/`` in order, then builds one item from all pages."""
         first = not pages
         pages = (*pages, (response.text, response.url))  # page HTML rides along in cb_kwargs: a JOBDIR keeps it
+        key = response.meta.get(ASKED, response.url)
         if first:
             self.crawler.stats.inc_value("kabarbaik/requests/article")
-        elif todo:  # a page in the middle: the next one, then the article from them all
-            yield self.article_request(todo[0], pages=pages, todo=todo[1:])
-            return
-        key = response.meta.get(ASKED, response.url)
-        try:
-            reading = await self.page_reader.read(pages, self.learned)
-        except PageReadError as error:
-            self.fail_article(key, f"the page could not be parsed: {error}")
-            return
-        if not reading.is_article:
-            self.fail_article(key, "the page is not an article (a maintenance or challenge page?)")
-            return
-        if reading.continuation:  # the first page says which pages follow
+        if first or not todo:  # the first page says which pages follow; the last one makes the article
+            try:
+                reading = await self.page_reader.read(pages, self.learned)
+            except PageReadError as error:
+                self.fail_article(key, f"the page could not be parsed: {error}")
+                return
+            if not reading.is_article:
+                self.fail_article(key, "the page is not an article (a maintenance or challenge page?)")
+                return
             todo = reading.continuation
+        if todo:
             yield self.article_request(todo[0], pages=pages, todo=todo[1:])
             return
         article: Article = reading.article  # type: ignore[assignment]
