@@ -141,6 +141,13 @@ class Child:
             if waiting is not None and not waiting.done():
                 waiting.set_exception(ChildGoneError(self.gone))
 
+    def kill(self, why: str) -> None:
+        """Ends a child that no longer answers (``why`` says how it failed); what waits fails now."""
+        self.process.kill()
+        self.process.wait()
+        self.gone = self.gone or f"the {self.name} process {why}, and was killed"
+        self._stopped()
+
     def close(self, timeout: float = 60.0) -> None:
         """Lets the child finish the orders it was given and end (killed after ``timeout`` seconds); their
         answers still reach ``on_answer``."""

@@ -13,8 +13,8 @@ stay plain code over HTML and URL; this module only says where they run.
 - A page the parser raised on (it is built never to) raises in the spider's
   callback, traceback and all: a bug, and the run exits 3, as when the parser
   ran on the crawl's thread.
-- A child that dies (or is stuck on one page for :data:`READ_TIMEOUT` seconds,
-  and killed) is started again, and the pages it was reading are read once
+- A child that dies (or is stuck on one page for ``KABARBAIK_PARSE_TIMEOUT``
+  seconds, and killed) is started again, and the pages it was reading are read once
   more by the new one; an article whose pages kill it twice fails, named.
   After :data:`RESTARTS` deaths in a run, every article fails.
 """
@@ -35,7 +35,6 @@ from kabarbaik_spider.pages.article import ArticleParser
 logger = logging.getLogger(__name__)
 
 RESTARTS = 3  # child processes started again in one run after one died
-READ_TIMEOUT = 120.0  # seconds for one article's pages; the parser takes milliseconds: longer is stuck
 Pages = Sequence[tuple[str, str]]  # (html, url) of an article's pages, first page first
 
 
@@ -93,8 +92,9 @@ def answer(order: tuple[Pages, Mapping[str, str] | None]) -> Reading | Crash:
 class PageReader:
     """The spider's article pages parsed in a child process (``in_child``), else here."""
 
-    def __init__(self, in_child: bool) -> None:
+    def __init__(self, in_child: bool, timeout: float = 120.0) -> None:
         self.in_child = in_child
+        self.timeout = timeout  # seconds for one article's pages; the parser takes milliseconds: longer is stuck
         self.restarts = 0
         self.closed = False
         self._child: Child | None = None
@@ -120,14 +120,14 @@ class PageReader:
         return found
 
     async def ask(self, order: tuple[Pages, dict[str, str]]) -> Reading | Crash:
-        """The child's answer; a child that takes over :data:`READ_TIMEOUT` seconds is stuck: killed."""
+        """The child's answer; a child that takes over ``timeout`` seconds is stuck: killed."""
         child = self.child()
         try:
-            async with asyncio.timeout(READ_TIMEOUT):  # a timer, not a task: the common case costs nothing
+            async with asyncio.timeout(self.timeout):  # a timer, not a task: the common case costs nothing
                 return await child.ask(order)
         except TimeoutError:
-            child.process.kill()
-            raise ChildGoneError(f"the page parser took over {READ_TIMEOUT:.0f} s on one page; it was killed") from None
+            child.kill(f"took over {self.timeout:g} s on one page")
+            raise ChildGoneError(str(child.gone)) from None
 
     def child(self) -> Child:
         if self._child is not None and self._child.gone:
@@ -151,7 +151,8 @@ def reader_for(settings: Any) -> PageReader:
     """A child process when the setting asks for one and Scrapy runs on asyncio's loop (its default)."""
     from scrapy.utils.asyncio import is_asyncio_available
 
-    return PageReader(settings.getbool("KABARBAIK_PARSE_PROCESS") and is_asyncio_available())
+    in_child = settings.getbool("KABARBAIK_PARSE_PROCESS") and is_asyncio_available()
+    return PageReader(in_child, settings.getfloat("KABARBAIK_PARSE_TIMEOUT"))
 
 
 if __name__ == "__main__":  # run as __main__: answer with the module's own classes, which the crawl unpickles

@@ -263,13 +263,11 @@ def parse_job(job: Job) -> list[Result]:
                 line = encode_line(as_record(reader.article()))
                 results.append(Result(url, line, dict(reader.sources), list(reader.fallbacks)))
         return results + [Result(url, None) for url in sorted(wanted)]
-    from kabarbaik_spider.pages.article import ArticleParser
+    from kabarbaik_spider.parsing import read_article
 
-    pages = [(page_text(ref.url, ref.read()), ref.url) for ref in job.pages]
-    (first_html, first_url), *more = pages
-    parser = ArticleParser(first_html, first_url, more) if more else ArticleParser(first_html, first_url)
-    item = as_record(parser.article())
-    sources = dict(parser.sources)
+    reading = read_article([(page_text(ref.url, ref.read()), ref.url) for ref in job.pages], whole=True)
+    item = as_record(reading.article)
+    sources = dict(reading.sources)
     if job.records is not None:  # as the crawl built it: WordPress's record first, the page beside it
         from kabarbaik_spider.pages.api import api_article_dict
         from kabarbaik_spider.pages.merge import RECORD, merge_with_record
@@ -279,7 +277,7 @@ def parse_job(job: Job) -> list[Result]:
             merged = merge_with_record(item, api_article_dict(post))
             item = merged.item
             sources = {key: RECORD if merged.taken_from[key] == RECORD else sources.get(key, "") for key in item}
-    return [Result(job.urls[0], encode_line(item), sources, list(parser.fallbacks))]
+    return [Result(job.urls[0], encode_line(item), sources, sorted(reading.fallbacks))]
 
 
 @lru_cache(maxsize=4)

@@ -64,6 +64,9 @@ KABARBAIK_ARCHIVE_DIR = ""
 # Article pages are parsed in a child process on the other core (kabarbaik_spider/parsing.py): parsing is
 # most of the crawl's CPU a page. 0: parsed on the crawl's own thread (one core; the same items).
 KABARBAIK_PARSE_PROCESS = True
+# Seconds the parser's process may take on one article's pages (it takes milliseconds): past them it is stuck,
+# killed and started again.
+KABARBAIK_PARSE_TIMEOUT = 120.0
 
 # A listed article that fails to download is retried first by the next runs, and given
 # up (moved to the rejects with its reason, until `-a full=1`) after this many runs in a row.

@@ -31,6 +31,8 @@ ARTICLE = "/petani-madiun-mulai-tanam-jagung-4/"
         (("-s", 'KABARBAIK_COVERAGE_MIN={"editr": 0.3}'), "KABARBAIK_COVERAGE_MIN: 'editr': 0.3; expected"),
         (("-s", "KABARBAIK_RETRY_RUNS=often"), "-s KABARBAIK_RETRY_RUNS='often': expected a whole number, 1 or more"),
         (("-s", "RETRY_AFTER_MAX=-1"), "-s RETRY_AFTER_MAX='-1': expected a number, 0 or more"),
+        (("-s", "KABARBAIK_PARSE_TIMEOUT=0"), "-s KABARBAIK_PARSE_TIMEOUT='0': expected a number, 1 or more"),
+        (("-s", "KABARBAIK_PARSE_PROCESS=maybe"), "-s KABARBAIK_PARSE_PROCESS='maybe': expected 1 or 0"),
         # An empty value (`-a max_pages=$UNSET` in a cron line) is a bad value, not "unset": never a full walk.
         (("-a", "max_pages="), "empty value -a max_pages=: expected a whole number of listing pages"),
         (("-a", "since="), "empty value -a since=: expected a day as YYYY-MM-DD"),

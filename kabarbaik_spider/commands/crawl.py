@@ -80,8 +80,14 @@ def check_settings(settings: BaseSettings) -> None:
         ("KABARBAIK_VIEWS_PER_RUN", int, 0),
         ("RETRY_AFTER_MAX", float, 0),
         ("RETRY_429_WAIT", float, 0),
+        ("KABARBAIK_PARSE_TIMEOUT", float, 1),
     ):
         check_number(settings, name, kind, least)
+    for name in ("KABARBAIK_ARCHIVE_ENABLED", "KABARBAIK_PARSE_PROCESS"):
+        try:
+            settings.getbool(name)
+        except ValueError:
+            raise BadInputError(f"bad setting -s {name}={settings.get(name)!r}: expected 1 or 0") from None
     for name in ("KABARBAIK_API_PAGE_SIZE", "KABARBAIK_RECORDS_BATCH"):
         if settings.getint(name) > 100:
             raise BadInputError(f"bad setting -s {name}: WordPress gives 100 posts a request at most")
