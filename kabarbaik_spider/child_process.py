@@ -30,6 +30,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import time
 from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -90,7 +91,7 @@ class Child:
         try:
             self._orders.send_bytes(pickle.dumps(order, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
-            self._drain()  # what it answered before it went
+            self._drain(until=time.monotonic() + 2)  # what it answered before it went
             self._stopped()
             raise ChildGoneError(self.gone) from None
         self._waiting.append(answer)
@@ -100,15 +101,16 @@ class Child:
 
     def _answered(self) -> None:
         """The loop's callback: every answer there is, then, if the pipe closed or an answer was bad, the end."""
-        if not self._drain(block=False):
+        if not self._drain():
             self._stopped()
 
-    def _drain(self, block: bool = True) -> bool:
-        """Delivers the answers in the pipe, to its end (``block``) or while there are some; False once it is
-        closed or an answer cannot be read (the child is then stopped, so none gets another's answer)."""
+    def _drain(self, until: float | None = None) -> bool:
+        """Delivers the answers in the pipe: those there now, or (``until``, a monotonic time) to its end or
+        that time; False once it is closed or an answer cannot be read (the child is then stopped, so none
+        gets another's answer)."""
         waiting: asyncio.Future[Any] | None = None
         try:
-            while block or self._answers.poll():
+            while self._answers.poll(0 if until is None else max(0.0, until - time.monotonic())):
                 message = self._answers.recv_bytes()
                 waiting = self._waiting.popleft() if self._waiting else None
                 answer = pickle.loads(message)
@@ -153,11 +155,12 @@ class Child:
         answers still reach ``on_answer``."""
         self._unwatch()
         self._orders.close()
+        deadline = time.monotonic() + timeout
         if self.gone is None:
-            self._drain()
+            self._drain(until=deadline)
         self._answers.close()
         try:
-            self.process.wait(timeout=timeout)
+            self.process.wait(timeout=max(0.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
