@@ -44,6 +44,7 @@ from 0.2 to 0.5 and lengths from 100 to 150.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
@@ -227,7 +228,11 @@ class MainText:
         ]  # fmt: skip
 
     def paragraphs(self) -> list[str]:
-        """The text blocks of the element that holds the article's text, in page order.
+        """The text blocks of the element that holds the article's text, in page order."""
+        return self.find().paragraphs
+
+    def find(self) -> Found:
+        """The article's text blocks, and how sure the finder is of the element it read them from.
 
         When the names of boilerplate hid every good block, they are read again as layout: page builders
         name every block a ``widget`` and layouts their column a ``sidebar``, and an empty body is worse.
@@ -236,10 +241,14 @@ class MainText:
         if found is None:
             self.trust_names = False
             found = self.choose()
-        return self.blocks_in(*found) if found is not None else []
+        if found is None:
+            return Found([], float("inf"))
+        best, walk, other_text = found
+        return Found(self.blocks_in(best, walk), other_text)
 
-    def choose(self) -> tuple[etree._Element, Walk] | None:
-        """The element that holds the article's text, and the walk that found it; None when there is none."""
+    def choose(self) -> tuple[etree._Element, Walk, float] | None:
+        """The element that holds the article's text, the walk that found it, and its other text per character
+        of good text; None when there is none."""
         walk = self.walk(self.body)
         good = dict.fromkeys(walk.order, 0)
         siblings: dict[etree._Element | None, int] = {}
@@ -267,7 +276,16 @@ class MainText:
         best = max(inside, key=lambda e: good[e] - OTHER_TEXT_WEIGHT * (total[e] - good[e]), default=None)
         if best is None or not good[best]:
             return None
-        return best, walk
+        return best, walk, (total[best] - good[best]) / good[best]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What the finder read: the article's paragraphs, and the chosen element's other text per character of
+    its good text (menus, teasers, players' controls it holds): above about 0.4, the choice is unsure."""
+
+    paragraphs: list[str]
+    other_text: float
 
 
 class Walk:
@@ -318,6 +336,11 @@ def holds_blocks(element: etree._Element) -> bool:
 def main_text(root: etree._Element, site_noise: re.Pattern[str] | None = None) -> list[str]:
     """The article's paragraphs on a page of any theme (``root`` is the page's lxml tree)."""
     return MainText(root, site_noise).paragraphs()
+
+
+def find_main_text(root: etree._Element, site_noise: re.Pattern[str] | None = None) -> Found:
+    """:func:`main_text`, with how sure the finder is of it."""
+    return MainText(root, site_noise).find()
 
 
 def text_blocks(container: etree._Element, site_noise: re.Pattern[str] | None = None) -> list[str]:
