@@ -23,7 +23,7 @@ from parsel import Selector, SelectorList
 
 from kabarbaik_spider.items import ARTICLE_KEYS, Article
 from kabarbaik_spider.pages.learned import read as read_learned
-from kabarbaik_spider.pages.main_text import main_text, text_blocks
+from kabarbaik_spider.pages.main_text import find_main_text, text_blocks
 from kabarbaik_spider.pages.markup import (
     NOT_CONTENT,
     NOT_IN_QUERY_LOOP,
@@ -34,6 +34,7 @@ from kabarbaik_spider.pages.markup import (
     post_block,
     post_id,
 )
+from kabarbaik_spider.pages.second_opinion import second_opinion, trafilatura_paragraphs
 from kabarbaik_spider.pages.sources import (
     JSONLD,
     LEARNED,
@@ -42,6 +43,7 @@ from kabarbaik_spider.pages.sources import (
     REQUEST,
     STRUCTURE,
     THEME,
+    TRAFILATURA,
     WIB,
     WORDPRESS,
     WORDS,
@@ -325,6 +327,7 @@ class ArticleParser(FieldReader):
         self.url = url
         self.learned = learned or {}  # key → this site's selector learned from WordPress's records (pages/learned.py)
         self.texts = [html_text, *(text for text, _ in more)]
+        self.urls = [url, *(page_url for _, page_url in more)]
         self.doc = page_selector(html_text)
         self.more = [page_selector(text) for text, _ in more]
         self.ld = JsonLd(self.doc)
@@ -731,7 +734,8 @@ class ArticleParser(FieldReader):
         return (
             Source(THEME, lambda: self.body_from(self.theme_paragraphs)),
             Source(WORDPRESS, lambda: self.body_from(self.block_paragraphs)),
-            Source(STRUCTURE, lambda: self.body_from(self.main_text_paragraphs)),
+            Source(STRUCTURE, lambda: self.found_body(STRUCTURE)),
+            Source(TRAFILATURA, lambda: self.found_body(TRAFILATURA)),
             Source(JSONLD, self.json_ld_body),
         )
 
@@ -767,9 +771,24 @@ class ArticleParser(FieldReader):
         """A block theme's post-content block (the post's own, not a Query Loop's)."""
         return [text for content in self.blocks(page, BLOCK_CONTENT) for text in content_paragraphs(content)]
 
-    @staticmethod
-    def main_text_paragraphs(page: Selector) -> list[str]:
-        return article_paragraphs(main_text(page.root, SITE_NOISE))
+    def found_body(self, source: str) -> str | None:
+        """The body as ``source`` read it: the main-text finder, or trafilatura (second_opinion.py)."""
+        reader, pages = self.found_text
+        if reader != source or not (first := article_paragraphs(pages[0])):
+            return None
+        return "\n\n".join([*first, *(text for page in pages[1:] for text in article_paragraphs(page))])
+
+    @cached_property
+    def found_text(self) -> tuple[str, list[list[str]]]:
+        """Who read the text, and each page's paragraphs: the finder, or trafilatura where the finder was unsure
+        of the first page and trafilatura read another text there (then it reads every page, for one voice)."""
+        found = find_main_text(self.doc.root, SITE_NOISE)
+        theirs = second_opinion(found, self.texts[0], self.url, self.h1)
+        if theirs is None:
+            more_found = (find_main_text(page.root, SITE_NOISE).paragraphs for page in self.more)
+            return STRUCTURE, [found.paragraphs, *more_found]
+        more = zip(self.texts[1:], self.urls[1:], strict=True)
+        return TRAFILATURA, [theirs, *(trafilatura_paragraphs(text, url, self.h1) for text, url in more)]
 
     def is_article_page(self) -> bool:
         """The page is a post at all (not a maintenance page, a bot challenge or an error page).

@@ -303,6 +303,7 @@ THEME = "theme"  # the theme's markup, by its class names (the model's guess at 
 LEARNED = "learned"  # this site's own selectors, learned from WordPress's records while its REST API was open
 WORDPRESS = "wordpress"  # WordPress core's own markup, whatever the theme: post_class(), rel links, wp-block-post-*
 STRUCTURE = "structure"  # structure any theme keeps: <h1>, <time>, rel links, the main text's block
+TRAFILATURA = "trafilatura"  # trafilatura's reading of the text, where the main text's finder was unsure of its block
 WORDS = "words"  # words on the page: "Penulis:", a date written out, "Dilihat"
 REQUEST = "request"  # the URL the page was fetched from
 API = "api"  # a WordPress REST API record

@@ -1,0 +1,113 @@
+"""trafilatura as the main-text finder's second opinion: asked only where the finder is unsure of its block."""
+
+from __future__ import annotations
+
+from kabarbaik_spider.pages.article import ArticleParser
+from kabarbaik_spider.pages.main_text import Found, find_main_text
+from kabarbaik_spider.pages.second_opinion import (
+    MIN_AGREEMENT,
+    UNSURE_OTHER_TEXT,
+    agreement,
+    second_opinion,
+    trafilatura_paragraphs,
+)
+from kabarbaik_spider.pages.sources import page_selector
+
+URL = "https://news.example/2025/05/harbour-bridge/"
+HEADLINE = "Harbour bridge to be rebuilt"
+ARTICLE = [
+    "The city council voted on Tuesday to rebuild the old harbour bridge, which has been closed to traffic since a "
+    "storm damaged its supports two winters ago.",
+    "Engineers told the council that the new bridge would carry trams as well as cars, and that the work would take "
+    "about three years once the contracts are signed.",
+    "Shop owners on both banks said the closure had cost them customers, and several spoke in favour of the plan at "
+    "the meeting, which ran late into the evening.",
+    "The council will put the work out to tender in the spring; a first estimate puts the cost at forty million, most "
+    "of it paid by the regional government.",
+]
+# A video player's settings menu: the many short lines that made the finder's block unsure on real pages.
+PLAYER_MENU = 6 * [
+    "Georgia", "Arial", "Verdana", "Tahoma", "Impact", "Courier New", "Times New Roman", "Palatino", "Bottom", "Top",
+    "Presets", "Text", "Background", "Effects", "100% (opaque)", "75% (transparency)", "50% (transparency)",
+    "25% (transparency)",
+]  # fmt: skip
+
+
+def other_stories(first: int) -> list[str]:
+    return [
+        f"Story {n} of the day: a longer summary of another story that readers of this site may also want to read "
+        "about, with enough words to look like prose to anyone."
+        for n in range(first, first + 8)
+    ]
+
+
+def page(article: list[str], stream: list[str], headline: str = HEADLINE) -> str:
+    """A column holding a player's menu, the story and a stream of other stories' summaries (no class names
+    of boilerplate: a page builder's layout, as on the real pages where the finder took the whole column)."""
+    menu = "".join(f"<li>{word}</li>" for word in PLAYER_MENU)
+    items = "".join(f'<li class="item"><h3><a href="/s{n}/">Other story {n}</a></h3><p>{text}</p></li>'
+                    for n, text in enumerate(stream))  # fmt: skip
+    return (
+        f'<html><head><title>{headline}</title></head><body><div id="page"><div class="col">'
+        f'<div class="player"><div class="controls"><ul>{menu}</ul></div></div>'
+        f'<div class="story"><h1>{headline}</h1>' + "".join(f"<p>{text}</p>" for text in article) + "</div>"
+        f'<div class="stream"><ul>{items}</ul></div>'
+        "</div></div></body></html>"
+    )
+
+
+def test_where_the_finder_is_unsure_and_trafilatura_reads_another_text_the_body_is_trafilaturas() -> None:
+    html = page(ARTICLE, other_stories(1))
+    found = find_main_text(page_selector(html).root)
+    assert found.other_text > UNSURE_OTHER_TEXT  # the player's menu is in the finder's block
+    assert agreement(found.paragraphs, ARTICLE) < MIN_AGREEMENT  # and so are the other stories
+
+    parser = ArticleParser(html, URL)
+    assert parser.field("body") == "\n\n".join(ARTICLE)  # the headline trafilatura puts first is left out
+    assert parser.sources["body"] == "trafilatura"
+    assert "body" in parser.fallbacks  # below the theme's container, counted as such by the crawl
+
+
+def test_a_sure_finder_is_never_second_guessed() -> None:
+    paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE)
+    html = f'<html><body><div class="story"><h1>Bridge</h1>{paragraphs}</div></body></html>'
+    found = find_main_text(page_selector(html).root)
+    assert found.other_text <= UNSURE_OTHER_TEXT
+    # A sure reading of one paragraph, where trafilatura would read four (agreement 0.4): not asked.
+    assert agreement(ARTICLE[:1], trafilatura_paragraphs(html, URL)) < MIN_AGREEMENT
+    assert second_opinion(Found(ARTICLE[:1], found.other_text), html, URL) is None
+    parser = ArticleParser(html, URL)
+    assert parser.field("body") == "\n\n".join(ARTICLE)
+    assert parser.sources["body"] == "structure"
+
+
+def test_an_unsure_finder_that_trafilatura_agrees_with_keeps_its_own_reading() -> None:
+    links = "".join(f'<a href="/tag/{n}/">Topic number {n}</a> ' for n in range(60))
+    html = (
+        f'<html><body><div class="col"><h1>{HEADLINE}</h1>' + "".join(f"<p>{t}</p>" for t in ARTICLE)
+        + f'<div class="topics">{links}</div></div></body></html>'
+    )  # fmt: skip
+    found = find_main_text(page_selector(html).root)
+    assert found.other_text > UNSURE_OTHER_TEXT  # the links are other text in the block
+    assert found.paragraphs == ARTICLE  # but not paragraphs of it
+    parser = ArticleParser(html, URL)
+    assert parser.field("body") == "\n\n".join(ARTICLE)
+    assert parser.sources["body"] == "structure"
+
+
+def test_where_trafilatura_reads_nothing_the_finders_reading_stands() -> None:
+    empty = "<html><body><div></div></body></html>"
+    assert trafilatura_paragraphs(empty, URL) == []
+    assert second_opinion(Found(ARTICLE, 5.0), empty, URL) is None
+
+
+def test_a_page_the_finder_read_nothing_of_is_left_to_json_ld() -> None:
+    assert second_opinion(Found([], float("inf")), page(ARTICLE, other_stories(1)), URL) is None
+
+
+def test_an_article_of_several_pages_is_read_by_one_voice() -> None:
+    second = [text.replace("council", "assembly") for text in ARTICLE]
+    first_page, next_page = page(ARTICLE, other_stories(1)), page(second, other_stories(9))
+    parser = ArticleParser(first_page, URL, [(next_page, URL + "2/")])
+    assert parser.field("body") == "\n\n".join(ARTICLE + second)
+    assert parser.sources["body"] == "trafilatura"
