@@ -1,0 +1,148 @@
+"""Body F1 on pages nobody here tuned to: the real-site test pages of Mozilla's Readability.
+
+    python benchmarks/readability_pages.py READABILITY [--show N]
+
+READABILITY is a clone of https://github.com/mozilla/readability (a work
+tree, or a bare or mirror git directory). Its ``test/test-pages/<name>/`` hold
+a page's ``source.html`` and ``expected.html``, the text Readability keeps:
+agreement with Readability, not human labels, as ``../shared/realpages`` is
+agreement with Fundus. The pages of its own feature tests (``001``,
+``replace-brs``, …) and documents that are not articles (Wikipedia, specs,
+books) are left out: 63 pages, articles and blog posts of 50 sites. They are
+read from the clone and never copied here.
+
+Halves by md5 of the site's name (``nytimes-3`` is ``nytimes``): first byte
+even is A, odd is B, as for the shared sets (docs/site.md). Per half, the mean
+over pages of each page's bag-of-words F1 (lower-cased words; a Han or kana
+character a word), for our parser and for trafilatura's ``extract`` in its
+fast and its default mode, and the milliseconds a page of each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import lxml.html
+import trafilatura
+
+from kabarbaik_spider.pages.article import ArticleParser
+from kabarbaik_spider.pages.second_opinion import words
+
+NOT_ARTICLES = re.compile(
+    r"^(?:\d{3}.*|article-author-tag|base-url.*|basic-tags-cleaning|bug-\d+|clean-links|cnet-svg-classes"
+    r"|comment-inside-script-parsing|data-url-image|embedded-videos|hidden-nodes|invalid-attributes"
+    r"|js-link-replacement|keep-images|keep-tabular-data|lazy-image-\d|links-in-tables|metadata-content-missing"
+    r"|missing-paragraphs|normalize-spaces|ol|parsely-metadata|remove-.*|reordering-paragraphs|replace-.*"
+    r"|schema-org-context-object|social-buttons|style-tags-removal|svg-parsing|table-style-attributes"
+    r"|title-and-h1-discrepancy|title-en-dash|toc-missing|visibility-hidden|videos-\d|rtl-\d|mathjax"
+    r"|wikipedia.*|wikia|ietf-1|google-sre-book-1|mercurial|ebb-org|dev418|hukumusume|archive-of-our-own"
+    r"|royal-road|lwn-1)$"
+)
+BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption", "td", "th",
+          "tr", "br", "section", "article", "dd", "dt", "table", "ul", "ol", "figure")  # fmt: skip
+
+
+class Clone:
+    """The test pages of a Readability clone: a work tree, or a git directory read with ``git show``."""
+
+    def __init__(self, path: Path) -> None:
+        self.tree = path / "test" / "test-pages"
+        self.git_dir = None if self.tree.is_dir() else path
+
+    def names(self) -> list[str]:
+        if self.git_dir is None:
+            return sorted(p.name for p in self.tree.iterdir() if p.is_dir())
+        listing = self.git("ls-tree", "--name-only", "HEAD", "test/test-pages/").decode()
+        return sorted(line.rsplit("/", 1)[1] for line in listing.split())
+
+    def read(self, name: str, file: str) -> str:
+        if self.git_dir is None:
+            return (self.tree / name / file).read_text(encoding="utf-8")
+        return self.git("show", f"HEAD:test/test-pages/{name}/{file}").decode("utf-8")
+
+    def git(self, *args: str) -> bytes:
+        return subprocess.run(["git", "--git-dir", str(self.git_dir), *args], capture_output=True, check=True).stdout
+
+
+def kept_text(expected_html: str) -> str:
+    """The text of Readability's ``expected.html``, a line a block."""
+    root = lxml.html.fromstring(expected_html)
+    for element in root.iter(*BLOCKS):
+        element.tail = "\n" + (element.tail or "")
+    return root.text_content()
+
+
+def f1(got: str | None, want: str) -> tuple[float, float, float]:
+    mine, other = words([got or ""]), words([want])
+    common = sum((mine & other).values())
+    if not common:
+        return 0.0, 0.0, 0.0
+    precision, recall = common / sum(mine.values()), common / sum(other.values())
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def half(name: str) -> str:
+    site = re.sub(r"-\d+$", "", name)
+    return "A" if hashlib.md5(site.encode()).digest()[0] % 2 == 0 else "B"
+
+
+def ours(html: str, url: str) -> tuple[str | None, str]:
+    parser = ArticleParser(html, url)
+    return parser.field("body"), parser.sources.get("body", "none")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("readability", type=Path, help="a clone of mozilla/readability (work tree or git directory)")
+    parser.add_argument("--show", type=int, default=0, help="the N pages our parser reads worst, per half")
+    args = parser.parse_args()
+    clone = Clone(args.readability)
+    pages = [name for name in clone.names() if not NOT_ARTICLES.match(name)]
+    extractors = {
+        "ours": ours,
+        "trafilatura fast": lambda html, url: (trafilatura.extract(html, url=url, fast=True), ""),
+        "trafilatura": lambda html, url: (trafilatura.extract(html, url=url), ""),
+    }
+    rows: dict[str, list[tuple[str, str, float, float, float, float]]] = {name: [] for name in extractors}
+    first = clone.read(pages[0], "source.html")
+    for extract in extractors.values():
+        extract(first, "http://fakehost/")  # warm-up: imports and first-call costs are not a page's
+    for name in pages:
+        html, want = clone.read(name, "source.html"), kept_text(clone.read(name, "expected.html"))
+        url = f"http://fakehost/test/{name}.html"
+        for who, extract in extractors.items():
+            start = time.perf_counter()
+            body, source = extract(html, url)
+            ms = 1000 * (time.perf_counter() - start)
+            rows[who].append((name, source, *f1(body, want), ms))
+    print(f"{len(pages)} pages of {len({re.sub(r'-[0-9]+$', '', n) for n in pages})} sites")
+    print("| half | extractor | pages | body F1 | precision | recall | empty | ms a page |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for part in ("A", "B", "all"):
+        for who, found in rows.items():
+            kept = [row for row in found if part == "all" or half(row[0]) == part]
+            print(
+                f"| {part} | {who} | {len(kept)} | {statistics.mean(r[4] for r in kept):.3f}"
+                f" | {statistics.mean(r[2] for r in kept):.3f} | {statistics.mean(r[3] for r in kept):.3f}"
+                f" | {sum(1 for r in kept if r[4] == 0)} | {statistics.mean(r[5] for r in kept):.1f} |"
+            )
+    sources: dict[str, int] = {}
+    for row in rows["ours"]:
+        sources[row[1]] = sources.get(row[1], 0) + 1
+    print("our body's sources:", ", ".join(f"{name} {count}" for name, count in sorted(sources.items())))
+    for part in ("A", "B"):
+        worst = sorted((row for row in rows["ours"] if half(row[0]) == part), key=lambda row: row[4])[: args.show]
+        for name, source, precision, recall, score, _ in worst:
+            print(f"  {part} {name:28s} {source:12s} F1 {score:.2f} P {precision:.2f} R {recall:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
