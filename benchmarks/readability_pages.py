@@ -33,7 +33,7 @@ import lxml.html
 import trafilatura
 
 from kabarbaik_spider.pages.article import ArticleParser
-from kabarbaik_spider.pages.second_opinion import words
+from kabarbaik_spider.pages.second_opinion import overlap
 
 NOT_ARTICLES = re.compile(
     r"^(?:\d{3}.*|article-author-tag|base-url.*|basic-tags-cleaning|bug-\d+|clean-links|cnet-svg-classes"
@@ -79,15 +79,6 @@ def kept_text(expected_html: str) -> str:
     return root.text_content()
 
 
-def f1(got: str | None, want: str) -> tuple[float, float, float]:
-    mine, other = words([got or ""]), words([want])
-    common = sum((mine & other).values())
-    if not common:
-        return 0.0, 0.0, 0.0
-    precision, recall = common / sum(mine.values()), common / sum(other.values())
-    return precision, recall, 2 * precision * recall / (precision + recall)
-
-
 def half(name: str) -> str:
     site = re.sub(r"-\d+$", "", name)
     return "A" if hashlib.md5(site.encode()).digest()[0] % 2 == 0 else "B"
@@ -121,7 +112,7 @@ def main() -> int:
             start = time.perf_counter()
             body, source = extract(html, url)
             ms = 1000 * (time.perf_counter() - start)
-            rows[who].append((name, source, *f1(body, want), ms))
+            rows[who].append((name, source, *overlap([body or ""], [want]), ms))
     print(f"{len(pages)} pages of {len({re.sub(r'-[0-9]+$', '', n) for n in pages})} sites")
     print("| half | extractor | pages | body F1 | precision | recall | empty | ms a page |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")

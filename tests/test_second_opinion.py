@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.main_text import Found, find_main_text
 from kabarbaik_spider.pages.second_opinion import (
+    MAX_HTML_CHARACTERS,
     MIN_AGREEMENT,
     UNSURE_OTHER_TEXT,
     agreement,
     second_opinion,
     trafilatura_paragraphs,
+    without_headline,
 )
 from kabarbaik_spider.pages.sources import page_selector
 
@@ -43,7 +49,8 @@ def other_stories(first: int) -> list[str]:
 
 def page(article: list[str], stream: list[str], headline: str = HEADLINE) -> str:
     """A column holding a player's menu, the story and a stream of other stories' summaries (no class names
-    of boilerplate: a page builder's layout, as on the real pages where the finder took the whole column)."""
+    of boilerplate: a page builder's layout, as on the real pages where the finder took the whole column).
+    The story's class is one trafilatura knows an article by (``story``), as the real pages' were."""
     menu = "".join(f"<li>{word}</li>" for word in PLAYER_MENU)
     items = "".join(f'<li class="item"><h3><a href="/s{n}/">Other story {n}</a></h3><p>{text}</p></li>'
                     for n, text in enumerate(stream))  # fmt: skip
@@ -111,3 +118,48 @@ def test_an_article_of_several_pages_is_read_by_one_voice() -> None:
     parser = ArticleParser(first_page, URL, [(next_page, URL + "2/")])
     assert parser.field("body") == "\n\n".join(ARTICLE + second)
     assert parser.sources["body"] == "trafilatura"
+
+
+def test_a_body_the_themes_container_gives_never_asks_the_finder_or_trafilatura() -> None:
+    html = page(ARTICLE, other_stories(1)).replace('<div class="story">', '<div class="entry-content">')
+    parser = ArticleParser(html, URL)
+    parser.article()
+    assert parser.sources["body"] == "theme"
+    assert "found_text" not in parser.__dict__  # the finder's reading (and the second opinion) never ran
+
+
+def test_a_second_opinion_of_nothing_but_promotion_lines_leaves_the_finders_reading() -> None:
+    menu = "<ul>" + "".join(f"<li>{word}</li>" for word in PLAYER_MENU[:30]) + "</ul>"
+    promotions = "".join(
+        f"<p>Baca Juga: Another long related story number {n} about the bridge and the harbour and the council</p>"
+        for n in range(8)
+    )
+    text = "".join(f"<p>{paragraph}</p>{menu}" for paragraph in ARTICLE)
+    column = f'<div class="col"><h1>{HEADLINE}</h1>{text}<div class="story">{promotions}</div></div>'
+    html = f"<html><body>{column}</body></html>"
+    assert all(line.startswith("Baca Juga") for line in trafilatura_paragraphs(html, URL, HEADLINE))
+    parser = ArticleParser(html, URL)
+    assert parser.field("body") == "\n\n".join(parser.found_text[1][0])
+    assert parser.sources["body"] == "structure"
+    assert ARTICLE[0] in parser.field("body")
+
+
+def test_a_headline_split_over_lines_is_left_out_whole() -> None:
+    lines = ["Harbour", "Bridge  to be REBUILT", ARTICLE[0]]
+    assert without_headline(lines, HEADLINE) == [ARTICLE[0]]
+    assert without_headline(["Harbour", ARTICLE[0]], HEADLINE) == ["Harbour", ARTICLE[0]]  # a start of it only
+    assert without_headline(lines, None) == lines
+
+
+def test_a_page_larger_than_any_measured_is_not_second_guessed() -> None:
+    html = page(ARTICLE, other_stories(1))
+    found = find_main_text(page_selector(html).root)
+    assert second_opinion(found, html, URL, HEADLINE) is not None
+    padded = html.replace("</body>", f"<!-- {'x' * MAX_HTML_CHARACTERS} --></body>")
+    assert second_opinion(found, padded, URL, HEADLINE) is None
+
+
+def test_trafilaturas_complaints_about_a_page_stay_out_of_the_crawls_log(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.DEBUG):
+        assert trafilatura_paragraphs("just text, no markup at all", URL) == []
+    assert not [record for record in caplog.records if record.name.startswith("trafilatura")]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import tzinfo
 from functools import cached_property
@@ -757,10 +757,7 @@ class ArticleParser(FieldReader):
 
     def body_from(self, paragraphs: Callable[[Selector], list[str]]) -> str | None:
         """The paragraphs of every page, first to last; when the first page has none, none at all."""
-        first = paragraphs(self.doc)
-        if not first:
-            return None
-        return "\n\n".join([*first, *(text for page in self.more for text in paragraphs(page))])
+        return joined_pages(paragraphs(page) for page in self.pages)
 
     @staticmethod
     def theme_paragraphs(page: Selector) -> list[str]:
@@ -774,21 +771,24 @@ class ArticleParser(FieldReader):
     def found_body(self, source: str) -> str | None:
         """The body as ``source`` read it: the main-text finder, or trafilatura (second_opinion.py)."""
         reader, pages = self.found_text
-        if reader != source or not (first := article_paragraphs(pages[0])):
-            return None
-        return "\n\n".join([*first, *(text for page in pages[1:] for text in article_paragraphs(page))])
+        return joined_pages(pages) if reader == source else None
 
     @cached_property
     def found_text(self) -> tuple[str, list[list[str]]]:
-        """Who read the text, and each page's paragraphs: the finder, or trafilatura where the finder was unsure
-        of the first page and trafilatura read another text there (then it reads every page, for one voice)."""
+        """Who read the text, and each page's cleaned paragraphs: the finder, or trafilatura where the finder was
+        unsure of the first page and trafilatura read another text there. Then trafilatura reads the later pages
+        too, for one voice, and the finder any of them trafilatura reads nothing of."""
         found = find_main_text(self.doc.root, SITE_NOISE)
         theirs = second_opinion(found, self.texts[0], self.url, self.h1)
-        if theirs is None:
+        if theirs is None or not (first := article_paragraphs(theirs)):
             more_found = (find_main_text(page.root, SITE_NOISE).paragraphs for page in self.more)
-            return STRUCTURE, [found.paragraphs, *more_found]
-        more = zip(self.texts[1:], self.urls[1:], strict=True)
-        return TRAFILATURA, [theirs, *(trafilatura_paragraphs(text, url, self.h1) for text, url in more)]
+            return STRUCTURE, [article_paragraphs(found.paragraphs), *map(article_paragraphs, more_found)]
+        more = [
+            article_paragraphs(trafilatura_paragraphs(text, url, self.h1))
+            or article_paragraphs(find_main_text(page.root, SITE_NOISE).paragraphs)
+            for page, text, url in zip(self.more, self.texts[1:], self.urls[1:], strict=True)
+        ]
+        return TRAFILATURA, [first, *more]
 
     def is_article_page(self) -> bool:
         """The page is a post at all (not a maintenance page, a bot challenge or an error page).
@@ -826,6 +826,16 @@ class ArticleParser(FieldReader):
             if found and int(found[1]) > 1:
                 numbered.setdefault(int(found[1]), found[0])
         return [numbered[n] for n in sorted(numbered)]
+
+
+def joined_pages(pages: Iterable[list[str]]) -> str | None:
+    """The paragraphs of every page, first to last, as a body; when the first page has none, none at all
+    (the later pages are not read then: ``pages`` may be a generator)."""
+    each = iter(pages)
+    first = next(each, [])
+    if not first:
+        return None
+    return "\n\n".join([*first, *(text for page in each for text in page)])
 
 
 def continuation_urls(html_text: str, url: str) -> list[str]:

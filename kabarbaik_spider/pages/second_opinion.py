@@ -3,15 +3,19 @@
 The finder (``main_text.py``) picks the element whose text is most like an
 article's. When that element holds much other text too (a video player's
 controls, a stream of teasers, a page of several stories), it may be the
-wrong one. Only then is trafilatura asked (its fast mode, about 11 ms a page,
-so about a tenth of the pages of other sites pay it); when the two readings
-share less than 60% of their words, trafilatura's is taken. Where they
-agree, or trafilatura reads nothing, the finder's reading stands.
+wrong one. Only then is trafilatura asked (its fast mode, about 13 ms a page;
+9% of the pages of other sites measured pay it); when the two readings share
+less than 60% of their words, trafilatura's is taken. Where they agree, or
+trafilatura reads nothing, the finder's reading stands.
 
 Measured on pages nobody tuned to (docs/site.md): it lifts body F1 where the
-finder picks a wrong block and leaves the rest alone, because a sure finder is
-never second-guessed. The theme's selectors and WordPress's record come
-before either, so kabarbaik.co's own pages never reach this.
+finder picks a wrong block, and costs little elsewhere (one tuned half loses
+0.002), because a sure finder is never second-guessed. The theme's container
+and WordPress's record come before either: kabarbaik.co's pages reach this
+only when the theme's container is missing from one.
+
+trafilatura keeps one lxml parser for its module: fine in the crawl's single
+thread and in its child processes, not across threads.
 """
 
 from __future__ import annotations
@@ -27,31 +31,50 @@ from kabarbaik_spider.pages.main_text import Found
 
 UNSURE_OTHER_TEXT = 0.4  # the finder's element holds this much other text per character of article text
 MIN_AGREEMENT = 0.6  # the two readings' bag-of-words F1, below which trafilatura's is taken
+# Larger pages are not second-guessed: trafilatura's time grows faster than the page (seconds past 2 MB
+# on a page of menus), and the largest of the 276 pages measured is 1.6 MB.
+MAX_HTML_CHARACTERS = 2_000_000
 
 CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 WORD = re.compile(rf"[{CJK}]|(?:(?![{CJK}])[^\W_])+")  # a Han or kana character is a word of its own
 
 logger = logging.getLogger(__name__)
+# trafilatura logs what it thinks of a page ("empty HTML tree", "discarding data") as errors and
+# warnings; here they are about an opinion the parser may not take, not about the crawl.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+def word_list(text: str) -> list[str]:
+    """The words of a text in order, NFKC-normalised and lower-cased."""
+    return WORD.findall(unicodedata.normalize("NFKC", text).lower())
 
 
 def words(paragraphs: list[str]) -> Counter[str]:
-    return Counter(WORD.findall(unicodedata.normalize("NFKC", " ".join(paragraphs)).lower()))
+    """The words of a text, counted: the bag both readings are compared as."""
+    return Counter(word_list(" ".join(paragraphs)))
+
+
+def overlap(ours: list[str], theirs: list[str]) -> tuple[float, float, float]:
+    """How much of ``ours`` is in ``theirs`` (precision), of ``theirs`` in ``ours`` (recall), and their F1."""
+    mine, other = words(ours), words(theirs)
+    common = sum((mine & other).values())
+    if not common:
+        return 0.0, 0.0, 0.0
+    precision, recall = common / sum(mine.values()), common / sum(other.values())
+    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 def agreement(ours: list[str], theirs: list[str]) -> float:
     """The bag-of-words F1 of two readings of one page: 1.0 when they hold the same words."""
-    mine, other = words(ours), words(theirs)
-    common = sum((mine & other).values())
-    if not common:
-        return 0.0
-    return 2 * common / (sum(mine.values()) + sum(other.values()))
+    return overlap(ours, theirs)[2]
 
 
 def trafilatura_paragraphs(html_text: str, url: str, headline: str | None = None) -> list[str]:
     """trafilatura's main text of the page, a paragraph a line; none when it reads nothing or fails.
 
-    Its first line is often the headline, which a body leaves out (the finder never reads the ``<h1>``).
-    A second opinion that fails is no opinion: the finder's reading stands, and the parser never raises.
+    Its first line or lines are often the headline, which a body leaves out (the finder never reads the
+    ``<h1>``). A second opinion that fails is no opinion: the finder's reading stands, and the parser never
+    raises.
     """
     try:
         text = trafilatura.extract(html_text, url=url, fast=True, include_comments=False)
@@ -59,8 +82,21 @@ def trafilatura_paragraphs(html_text: str, url: str, headline: str | None = None
         logger.debug("trafilatura failed on %s: %s", url, error)
         return []
     lines = [line for line in (" ".join(part.split()) for part in (text or "").splitlines()) if line]
-    if lines and headline and lines[0].casefold() == " ".join(headline.split()).casefold():
-        del lines[0]
+    return without_headline(lines, headline)
+
+
+def without_headline(lines: list[str], headline: str | None) -> list[str]:
+    """``lines`` without the leading ones that spell the headline (one line, or one split at a ``<br>``)."""
+    wanted = word_list(headline or "")
+    if not wanted:
+        return lines
+    read: list[str] = []
+    for count, line in enumerate(lines, start=1):
+        read += word_list(line)
+        if read == wanted:
+            return lines[count:]
+        if read != wanted[: len(read)]:
+            break
     return lines
 
 
@@ -70,7 +106,7 @@ def second_opinion(found: Found, html_text: str, url: str, headline: str | None 
     A page where the finder read nothing is left to JSON-LD's ``articleBody``, as before: the second opinion
     judges a choice, it does not stand in for one.
     """
-    if not found.paragraphs or found.other_text <= UNSURE_OTHER_TEXT:
+    if not found.paragraphs or found.other_text <= UNSURE_OTHER_TEXT or len(html_text) > MAX_HTML_CHARACTERS:
         return None
     theirs = trafilatura_paragraphs(html_text, url, headline)
     if theirs and agreement(found.paragraphs, theirs) < MIN_AGREEMENT:
