@@ -21,6 +21,7 @@ from site_fixtures import (
     publish_posts,
     read_page,
     run_scrapy,
+    store_state,
 )
 
 from kabarbaik_spider.exit_status import EXIT_ARTICLES_FAILED, EXIT_OK
@@ -28,6 +29,14 @@ from kabarbaik_spider.offline_site import Fault, OfflineSite
 from kabarbaik_spider.pages.listing import parse_listing
 
 EDITED = "2025-06-01T03:00:00"  # modified_gmt after every post's publication
+
+
+def crawled_once(tmp_path: Path) -> tuple[Path, Path, Path, int]:
+    """A copy of the site and its API crawled once into a new store: the site, the API, the store, the port."""
+    root, api, store = copy_site(tmp_path / "site"), copy_api(tmp_path / "api"), tmp_path / "articles.jsonl"
+    with OfflineSite(root, api=api) as site:
+        assert crawl(site, store).returncode == EXIT_OK
+        return root, api, store, site.port
 
 
 def oldest(count: int) -> list[str]:
@@ -115,22 +124,18 @@ def test_edits_views_and_a_deletion_a_day_later(tmp_path) -> None:
 
 def test_a_run_that_fails_after_seeing_edits_keeps_the_mark(tmp_path) -> None:
     """The edited post's page fails: pending, exit 7, and the next run asks again from the same mark."""
-    root, api, store = copy_site(tmp_path / "site"), copy_api(tmp_path / "api"), tmp_path / "articles.jsonl"
-    with OfflineSite(root, api=api) as site:
-        assert crawl(site, store).returncode == EXIT_OK
-        port = site.port
-    state = store.with_name(store.name + ".state.json")
-    mark = json.loads(state.read_text())["modified_mark"]
+    root, api, store, port = crawled_once(tmp_path)
+    mark = store_state(store)["modified_mark"]
     [edited] = oldest(1)
     change(api, edited, {"title": lambda title: {**title, "rendered": "Judul baru"}})
     slug = edited.rstrip("/").rsplit("/", 1)[1]
     with OfflineSite(root, api=api, port=port, faults={f"/{slug}/": [Fault(500)] * 3}) as site:
         assert crawl(site, store).returncode == EXIT_ARTICLES_FAILED
-    assert json.loads(state.read_text())["modified_mark"] == mark
+    assert store_state(store)["modified_mark"] == mark
     with OfflineSite(root, api=api, port=port) as site:
         assert crawl(site, store).returncode == EXIT_OK
     assert json.loads(store.read_bytes().splitlines()[-1])["title"] == "Judul baru"
-    assert json.loads(state.read_text())["modified_mark"] == EDITED
+    assert store_state(store)["modified_mark"] == EDITED
 
 
 def test_a_recent_articles_view_counter_is_read_again_at_its_fixed_age_once(tmp_path) -> None:
@@ -189,10 +194,7 @@ def test_with_the_api_closed_a_sitemap_run_sees_edits_by_lastmod(tmp_path) -> No
 
 def test_an_api_that_ignores_modified_after_costs_one_page_and_no_revision(tmp_path) -> None:
     """It answers every post, newest first, whatever the filter: the mark is compared with each record too."""
-    root, api, store = copy_site(tmp_path / "site"), copy_api(tmp_path / "api"), tmp_path / "articles.jsonl"
-    with OfflineSite(root, api=api) as site:
-        assert crawl(site, store).returncode == EXIT_OK
-        port = site.port
+    root, api, store, port = crawled_once(tmp_path)
     before = store.read_bytes()
     everything = json.dumps(json.loads((api / "posts.json").read_text(encoding="utf-8"))).encode()
     unfiltered = Fault(headers={"Content-Type": "application/json; charset=UTF-8"}, body=everything)
@@ -206,12 +208,8 @@ def test_an_api_that_ignores_modified_after_costs_one_page_and_no_revision(tmp_p
 
 def test_a_failed_question_about_edits_keeps_the_mark_though_new_posts_were_read(tmp_path) -> None:
     """New posts' records would move the mark past edits nobody asked about: it stays, the next run asks again."""
-    root, api, store = copy_site(tmp_path / "site"), copy_api(tmp_path / "api"), tmp_path / "articles.jsonl"
-    with OfflineSite(root, api=api) as site:
-        assert crawl(site, store).returncode == EXIT_OK
-        port = site.port
-    state = store.with_name(store.name + ".state.json")
-    mark = json.loads(state.read_text())["modified_mark"]
+    root, api, store, port = crawled_once(tmp_path)
+    mark = store_state(store)["modified_mark"]
     publish(root, 1)
     publish_posts(api, 1)
     posts = json.loads((api / "posts.json").read_text(encoding="utf-8"))
@@ -222,4 +220,4 @@ def test_a_failed_question_about_edits_keeps_the_mark_though_new_posts_were_read
         assert crawl(site, store).returncode == EXIT_OK
     run = last_run(store)
     assert run["items_new"] == 1 and "HTTP 500" in run["changes"]["cannot_see"]
-    assert json.loads(state.read_text())["modified_mark"] == mark
+    assert store_state(store)["modified_mark"] == mark
