@@ -9,10 +9,14 @@ import pytest
 from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.main_text import Found, find_main_text
 from kabarbaik_spider.pages.second_opinion import (
+    FINDER_SHORT,
+    HOLDS_FINDERS,
     MAX_HTML_CHARACTERS,
     MIN_AGREEMENT,
     UNSURE_OTHER_TEXT,
+    UNSURE_SHARE,
     agreement,
+    overlap,
     second_opinion,
     trafilatura_paragraphs,
     without_headline,
@@ -97,6 +101,41 @@ def test_an_unsure_finder_that_trafilatura_agrees_with_keeps_its_own_reading() -
     found = find_main_text(page_selector(html).root)
     assert found.other_text > UNSURE_OTHER_TEXT  # the links are other text in the block
     assert found.paragraphs == ARTICLE  # but not paragraphs of it
+    parser = ArticleParser(html, URL)
+    assert parser.field("body") == "\n\n".join(ARTICLE)
+    assert parser.sources["body"] == "structure"
+
+
+def test_a_finder_that_read_one_box_of_a_story_in_two_takes_trafilaturas_whole_reading() -> None:
+    """A story whose paragraphs stand in two boxes with a list of topic links between them: the finder's block
+    is one box, holding half of the good text (unsure, though its block holds no other text); trafilatura
+    reads the finder's words and the other box's."""
+    topics = "".join(f'<li><a href="/topic/{n}/">Topic number {n} of the week</a></li>' for n in range(40))
+    paragraphs = ["".join(f"<p>{text}</p>" for text in part) for part in (ARTICLE[:2], ARTICLE[2:])]
+    html = (
+        f"<html><body><article><h1>{HEADLINE}</h1><section>{paragraphs[0]}</section>"
+        f'<div class="topics"><ul>{topics}</ul></div><section>{paragraphs[1]}</section></article></body></html>'
+    )
+    found = find_main_text(page_selector(html).root)
+    assert found.paragraphs == ARTICLE[:2]
+    assert found.other_text <= UNSURE_OTHER_TEXT and found.share < UNSURE_SHARE
+    held, covered, agreed = overlap(found.paragraphs, trafilatura_paragraphs(html, URL, HEADLINE))
+    assert agreed >= MIN_AGREEMENT  # not another text: the finder read too little of this one
+    assert held >= HOLDS_FINDERS and covered <= FINDER_SHORT
+    parser = ArticleParser(html, URL)
+    assert parser.field("body") == "\n\n".join(ARTICLE)
+    assert parser.sources["body"] == "trafilatura"
+
+
+def test_the_finders_share_is_of_the_headlines_article_not_of_the_stories_listed_beside_it() -> None:
+    stories = "".join(f"<article><h2>Other {n}</h2><p>{text}</p></article>" for n, text in enumerate(other_stories(1)))
+    html = (
+        f"<html><body><article><h1>{HEADLINE}</h1>" + "".join(f"<p>{text}</p>" for text in ARTICLE)
+        + f"</article>{stories[: stories.index('<article><h2>Other 4')]}</body></html>"
+    )  # fmt: skip
+    found = find_main_text(page_selector(html).root)
+    assert found.paragraphs == ARTICLE
+    assert found.share == 1.0  # the four other stories' summaries are outside the scope, not text it missed
     parser = ArticleParser(html, URL)
     assert parser.field("body") == "\n\n".join(ARTICLE)
     assert parser.sources["body"] == "structure"

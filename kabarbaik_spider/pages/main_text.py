@@ -242,13 +242,13 @@ class MainText:
             self.trust_names = False
             found = self.choose()
         if found is None:
-            return Found([], float("inf"))
-        best, walk, other_text = found
-        return Found(self.blocks_in(best, walk), other_text)
+            return Found([], float("inf"), 0.0)
+        best, walk, other_text, share = found
+        return Found(self.blocks_in(best, walk), other_text, share)
 
-    def choose(self) -> tuple[etree._Element, Walk, float] | None:
-        """The element that holds the article's text, the walk that found it, and its other text per character
-        of good text; None when there is none."""
+    def choose(self) -> tuple[etree._Element, Walk, float, float] | None:
+        """The element that holds the article's text, the walk that found it, its other text per character
+        of good text, and its share of the good text where it was looked for; None when there is none."""
         walk = self.walk(self.body)
         good = dict.fromkeys(walk.order, 0)
         siblings: dict[etree._Element | None, int] = {}
@@ -276,16 +276,19 @@ class MainText:
         best = max(inside, key=lambda e: good[e] - OTHER_TEXT_WEIGHT * (total[e] - good[e]), default=None)
         if best is None or not good[best]:
             return None
-        return best, walk, (total[best] - good[best]) / good[best]
+        return best, walk, (total[best] - good[best]) / good[best], good[best] / good[scope]
 
 
 @dataclass(frozen=True, slots=True)
 class Found:
-    """What the finder read: the article's paragraphs, and the chosen element's other text per character of
-    its good text (menus, teasers, players' controls it holds): above about 0.4, the choice is unsure."""
+    """What the finder read: the article's paragraphs; the chosen element's other text per character of its
+    good text (menus, teasers, players' controls it holds): above about 0.4, the choice is unsure; and its
+    share of the good text where it was looked for (the page, or the headline's ``<article>``): well below
+    1, the article may go on outside it."""
 
     paragraphs: list[str]
     other_text: float
+    share: float = 1.0  # a reading made by hand (tests) holds all of the page's good text
 
 
 class Walk:
