@@ -3,20 +3,18 @@
 The finder (``main_text.py``) picks the element whose text is most like an
 article's. It may be the wrong one when that element holds much other text
 too (a video player's controls, a stream of teasers, a page of several
-stories), and it may stop short when it holds well under two thirds of the
+stories), or only a part of the article when it holds less than 60% of the
 article-like text where it was looked for (a story whose paragraphs stand in
 several boxes). Only then is trafilatura asked (its fast mode, about 13 ms
-a page; about 9% of the pages of other sites measured pay it). Its reading
-is taken when the two share less than 60% of their words (another text), or
-when it holds all of the finder's words and a quarter more (the finder
-stopped short). Where they agree, or trafilatura reads nothing, the
-finder's reading stands.
+a page; about 10% of the pages of other sites measured pay it); when the two
+readings share less than 60% of their words, trafilatura's is taken. Where
+they agree, or trafilatura reads nothing, the finder's reading stands.
 
 Measured on pages nobody tuned to (docs/site.md): it lifts body F1 where the
-finder picks a wrong block or too little, and costs little elsewhere,
-because a sure finder is never second-guessed. The theme's container and
-WordPress's record come before either: kabarbaik.co's pages reach this only
-when the theme's container is missing from one.
+finder picks a wrong block or a part of the right one, and costs little
+elsewhere, because a sure finder is never second-guessed. The theme's
+container and WordPress's record come before either: kabarbaik.co's pages
+reach this only when the theme's container is missing from one.
 
 trafilatura keeps one lxml parser for its module: fine in the crawl's single
 thread and in its child processes, not across threads.
@@ -36,10 +34,6 @@ from kabarbaik_spider.pages.main_text import Found
 UNSURE_OTHER_TEXT = 0.4  # the finder's element holds this much other text per character of article text
 UNSURE_SHARE = 0.6  # ... or holds less than this share of the good text where it was looked for
 MIN_AGREEMENT = 0.6  # the two readings' bag-of-words F1, below which trafilatura's is taken
-# trafilatura's is taken too where it holds this share of the finder's words (all but stray ones) ...
-HOLDS_FINDERS = 0.95
-# ... and the finder's holds at most this share of trafilatura's: the finder stopped short of the article.
-FINDER_SHORT = 0.8
 # Larger pages are not second-guessed: trafilatura's time grows faster than the page (seconds past 2 MB
 # on a page of menus), and the largest of the 276 pages measured is 1.6 MB.
 MAX_HTML_CHARACTERS = 2_000_000
@@ -110,7 +104,7 @@ def without_headline(lines: list[str], headline: str | None) -> list[str]:
 
 
 def second_opinion(found: Found, html_text: str, url: str, headline: str | None = None) -> list[str] | None:
-    """trafilatura's paragraphs where the finder was unsure and trafilatura read another text or more; else None.
+    """trafilatura's paragraphs where the finder was unsure and trafilatura read another text; else None.
 
     A page where the finder read nothing is left to JSON-LD's ``articleBody``, as before: the second opinion
     judges a choice, it does not stand in for one.
@@ -119,9 +113,6 @@ def second_opinion(found: Found, html_text: str, url: str, headline: str | None 
     if not found.paragraphs or not unsure or len(html_text) > MAX_HTML_CHARACTERS:
         return None
     theirs = trafilatura_paragraphs(html_text, url, headline)
-    if not theirs:
-        return None
-    held, covered, agreed = overlap(found.paragraphs, theirs)
-    if agreed < MIN_AGREEMENT or (held >= HOLDS_FINDERS and covered <= FINDER_SHORT):
+    if theirs and agreement(found.paragraphs, theirs) < MIN_AGREEMENT:
         return theirs
     return None
