@@ -96,6 +96,19 @@ def test_boilerplate_inside_the_article_is_left_out_by_its_class_names() -> None
     assert body_of(html) == "\n\n".join(text)
 
 
+def test_a_video_players_fallback_text_is_not_the_articles() -> None:
+    """What a ``<video>`` or ``<audio>`` holds is shown only by a browser that cannot play it (video.js's
+    "please enable JavaScript" paragraph): never text of the article."""
+    text = paragraphs(3)
+    fallback = "To view this video please enable JavaScript, and consider a browser that supports HTML5 video"
+    html = page(
+        f"<article><h1>Judul</h1><p>{text[0]}</p>"
+        f'<video class="video-js"><source src="/v.mp4"><p class="vjs-no-js">{fallback}</p></video>'
+        f"<p>{text[1]}</p><audio controls><p>{fallback}</p></audio><p>{text[2]}</p></article>"
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
 def test_subheadings_and_lists_in_the_article_are_part_of_its_text() -> None:
     text = paragraphs(3)
     html = page(

@@ -13,9 +13,10 @@ How the block is found, in the order it happens:
    is one too (a line of data); a layout table's row, which holds
    paragraphs, is not.
 2. **Noise.** Blocks under ``<nav>``, ``<aside>``, ``<footer>``, ``<header>``,
-   ``<figure>``, forms, scripts, and under elements whose class or id names
-   boilerplate (related, share, comment, newsletter, sidebar, consent …) are
-   left out. A class name is read per token, and for BEM names
+   ``<figure>``, forms, scripts, a player's fallback text (``<video>``,
+   ``<audio>``: "please enable JavaScript", never shown), and under elements
+   whose class or id names boilerplate (related, share, comment, newsletter,
+   sidebar, consent …) are left out. A class name is read per token, and for BEM names
    (``sidebar-grid__content``) by its last part, so a layout grid named after
    its sidebar does not hide the article it holds; an element that holds the
    page's ``<h1>`` is never noise. When these names hid every good block (page
@@ -60,7 +61,7 @@ from kabarbaik_spider.pages.markup import (
 
 NOISE_TAGS = frozenset(
     {"aside", "nav", "footer", "header", "form", "figure", "figcaption", "button", "select", "dialog",
-     "script", "style", "noscript", "template", "svg", "iframe", "object", "ins"}
+     "script", "style", "noscript", "template", "svg", "iframe", "object", "ins", "video", "audio", "canvas"}
 )  # fmt: skip
 NEVER_NOISE = frozenset({"html", "body", "article", "main"})
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
