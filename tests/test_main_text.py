@@ -109,6 +109,32 @@ def test_a_video_players_fallback_text_is_not_the_articles() -> None:
     assert body_of(html) == "\n\n".join(text)
 
 
+def test_fact_boxes_and_expandable_boxes_are_left_out_by_trafilaturas_words_for_them() -> None:
+    text = paragraphs(4)
+    html = page(
+        f"<article><h1>Judul</h1><p>{text[0]}</p>"
+        f'<div class="fact-box"><h3>Fakta</h3><p>Kotak fakta tentang jalan desa. {LONG}</p></div><p>{text[1]}</p>'
+        f'<div class="js-box--expandable"><h2>Berita berikutnya</h2><p>Cerita lain. {LONG}</p></div><p>{text[2]}</p>'
+        f'<div class="social-media-buttons"><p>Ikuti kami di media sosial, bagikan ke teman {LONG}</p></div>'
+        f"<p>{text[3]}</p></article>"
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_article_text_in_blocks_named_by_state_or_animation_is_still_read() -> None:
+    """trafilatura's words that also name the article's own blocks are not taken: a "show more" block, an
+    open accordion, an animated box, a paywalled article's own container (``premium``)."""
+    text = paragraphs(5)
+    html = page(
+        f'<article><h1>Judul</h1><div class="p402_premium"><p>{text[0]}</p>'
+        f'<div class="ub-expand-portion"><p>{text[1]}</p></div>'
+        f'<div class="accordion-item expanded"><p>{text[2]}</p></div>'
+        f'<div class="wow slideInUp"><p>{text[3]}</p></div>'
+        f'<div class="operating-hours has-overlay"><p>{text[4]}</p></div></div></article>'
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
 def test_subheadings_and_lists_in_the_article_are_part_of_its_text() -> None:
     text = paragraphs(3)
     html = page(

@@ -57,12 +57,10 @@ BOILERPLATE_WORDS = re.compile(
     r"|\bads?\b|caption|byline|breadcrumb|author|\btags?\b|footer|popup|modal|signup|more-|read-?more"
     r"|baca-juga|outbrain|taboola|tweet|instagram|tiktok|popular|trending|most-?read|pagination|pager(?![a-z])|menu"
     r"|banner|sponsor"
-    # trafilatura 2.3's words for what it discards (its xpaths.py, OVERALL_DISCARD_XPATH) that ours lacked; its
-    # "mol-factbox" read as any fact box. Not its "premium" or "paid-content": they name a paywalled article's
-    # own container (the Express's body is "p402_premium").
-    r"|syndication|viral|criteo|fact-?box|more-on|-stories|next-(?:post|article|story)|overlay|rating|timestamp"
-    r"|user-info|user-profile|button|embed|slide|options|expand|attachment|-icon|permission|sociable|navbar|navbox"
-    r"|subnav|avigation"
+    # trafilatura 2.3's words for what it discards (its xpaths.py, OVERALL_DISCARD_XPATH) that ours lacked, where
+    # they name only boilerplate (docs/site.md says which were left out, and why)
+    r"|syndication|viral|criteo|fact-?box|-stories|next-(?:post|article|story)|expandable|\bratings?\b|timestamp"
+    r"|user-info|user-profile|button|embed|attachment|-icon|permission|sociable|navbar|navbox|subnav|navigation"
 )
 # … unless the token starts by naming the article itself (``post-content``, ``article-body``; but
 # ``related-posts`` is boilerplate),
