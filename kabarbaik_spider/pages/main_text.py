@@ -14,7 +14,7 @@ How the block is found, in the order it happens:
    paragraphs, is not.
 2. **Noise.** Blocks under ``<nav>``, ``<aside>``, ``<footer>``, ``<header>``,
    ``<figure>``, forms, scripts, a player's fallback text (``<video>``,
-   ``<audio>``: "please enable JavaScript", never shown), and under elements
+   ``<audio>``, ``<canvas>``: "please enable JavaScript", never shown), and under elements
    whose class or id names boilerplate (related, share, comment, newsletter,
    sidebar, consent …) are left out. A class name is read per token, and for BEM names
    (``sidebar-grid__content``) by its last part, so a layout grid named after
