@@ -184,7 +184,7 @@ def content_paragraphs(content: Selector) -> list[str]:
     """The article's own paragraphs in a content element: no ads, ``Baca Juga``, promotions or credit lines.
 
     One cleaning for every channel: the theme's content container, the REST
-    API's ``content.rendered`` and the block :func:`main_text` finds go
+    API's ``content.rendered`` and the block :func:`find_main_text` finds go
     through it alike.
     """
     return article_paragraphs(text_blocks(content.root, SITE_NOISE))

@@ -14,12 +14,13 @@ How the block is found, in the order it happens:
    paragraphs, is not.
 2. **Noise.** Blocks under ``<nav>``, ``<aside>``, ``<footer>``, ``<header>``,
    ``<figure>``, forms, scripts, a player's fallback text (``<video>``,
-   ``<audio>``, ``<canvas>``: "please enable JavaScript", never shown), and under elements
-   whose class or id names boilerplate (related, share, comment, newsletter,
-   sidebar, consent …) are left out. A class name is read per token, and for BEM names
-   (``sidebar-grid__content``) by its last part, so a layout grid named after
-   its sidebar does not hide the article it holds; an element that holds the
-   page's ``<h1>`` is never noise. When these names hid every good block (page
+   ``<audio>``, ``<canvas>``: "please enable JavaScript", never shown), and
+   under elements whose class or id names boilerplate (related, share,
+   comment, newsletter, sidebar, consent …) are left out. A class name is
+   read per token, and for BEM names (``sidebar-grid__content``) by its last
+   part, so a layout grid named after its sidebar does not hide the article it
+   holds; an element that holds the page's ``<h1>`` is never noise. When
+   these names hid every good block (page
    builders name every block a ``widget``, layouts their main column after
    the sidebar beside it), the page is read again with only consent and
    comment names as noise: the names were layout, and an empty body is the
@@ -228,10 +229,6 @@ class MainText:
             and not (element.tag in LIST_BLOCKS and holds_blocks(element))
         ]  # fmt: skip
 
-    def paragraphs(self) -> list[str]:
-        """The text blocks of the element that holds the article's text, in page order."""
-        return self.find().paragraphs
-
     def find(self) -> Found:
         """The article's text blocks, and how sure the finder is of the element it read them from.
 
@@ -337,13 +334,9 @@ def holds_blocks(element: etree._Element) -> bool:
     return any(child.tag in ("p", "li", "div") for child in element.iterdescendants())
 
 
-def main_text(root: etree._Element, site_noise: re.Pattern[str] | None = None) -> list[str]:
-    """The article's paragraphs on a page of any theme (``root`` is the page's lxml tree)."""
-    return MainText(root, site_noise).paragraphs()
-
-
 def find_main_text(root: etree._Element, site_noise: re.Pattern[str] | None = None) -> Found:
-    """:func:`main_text`, with how sure the finder is of it."""
+    """The article's paragraphs on a page of any theme (``root`` is the page's lxml tree), and how sure the
+    finder is of them."""
     return MainText(root, site_noise).find()
 
 
