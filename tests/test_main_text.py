@@ -215,6 +215,30 @@ def test_names_read_as_layout_only_when_they_hid_every_paragraph() -> None:
     assert body_of(html) == "\n\n".join(text)
 
 
+def test_a_page_wrapped_whole_in_a_form_or_an_unclosed_header_is_still_read() -> None:
+    """An ASP.NET page is one ``<form>``; an unclosed ``<header>`` holds all that follows it."""
+    text = paragraphs(3)
+    story = f"<h1>Judul</h1>{''.join(f'<p>{p}</p>' for p in text)}"
+    aspnet = f'<html><body><form id="aspnetForm" method="post"><div class="main">{story}</div></form></body></html>'
+    unclosed = f'<html><body><header id="branding"><a href="/">Beranda</a><div id="content">{story}</div></body></html>'
+    assert body_of(aspnet) == body_of(unclosed) == "\n\n".join(text)
+
+
+def test_a_post_written_inside_noscript_is_read_when_nothing_else_holds_text() -> None:
+    """Blogger writes the post with a script and puts the same post in ``<noscript>`` for readers without it."""
+    text = paragraphs(3)
+    post = "".join(f"<p>{p}</p>" for p in text)
+    html = page(f'<h1>Judul</h1><div class="post-body"><script>render()</script><noscript>{post}</noscript></div>')
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_the_frames_tags_still_hide_their_text_where_the_page_holds_an_article() -> None:
+    text = paragraphs(3)
+    menu = f"<noscript><p>Aktifkan JavaScript untuk membaca menu situs. {LONG}</p></noscript>"
+    html = page(f"<main><h1>Judul</h1>{''.join(f'<p>{p}</p>' for p in text)}</main>{menu}")
+    assert body_of(html) == "\n\n".join(text)
+
+
 def test_text_in_spans_inside_a_div_counts_once() -> None:
     """A ``<div><span><span>…`` paragraph is one block, not one per level: read once, weighed once."""
     text = paragraphs(3)

@@ -24,7 +24,11 @@ How the block is found, in the order it happens:
    builders name every block a ``widget``, layouts their main column after
    the sidebar beside it), the page is read again with only consent and
    comment names as noise: the names were layout, and an empty body is the
-   worst answer.
+   worst answer. When even that finds none, the frame's tags are read as
+   layout too (``<header>``, ``<footer>``, ``<nav>``, ``<aside>``,
+   ``<form>``, ``<noscript>``): old and broken markup wraps the whole page
+   in one (an ASP.NET page's ``<form>``, an unclosed ``<header>``, a
+   Blogger post in ``<noscript>``).
 3. **Good text.** A block of 25 characters or more, less than 30% of it link
    text, counts as the article's when it is long (150 characters or more) or
    has a sibling such block: a teaser's one-line summary is neither.
@@ -65,6 +69,9 @@ NOISE_TAGS = frozenset(
      "script", "style", "noscript", "template", "svg", "iframe", "object", "ins", "video", "audio", "canvas"}
 )  # fmt: skip
 NEVER_NOISE = frozenset({"html", "body", "article", "main"})
+# Tags of a page's frame that broken or old markup wraps the whole page in: an ASP.NET page's one <form>, an
+# unclosed <header>, Blogger's post in <noscript>. Read as layout when nothing else holds good text.
+FRAME_TAGS = frozenset({"header", "footer", "nav", "aside", "form", "noscript"})
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 OWN_TEXT_BLOCKS = frozenset({"div", "section", "span", "li", "blockquote", "td", "dd"})
 LIST_BLOCKS = frozenset({"li", "blockquote", "dd"})  # a block even when short, unless it holds other blocks
@@ -159,10 +166,11 @@ class MainText:
         self.headline = next(self.body.iter("h1"), None)
         self.holds_headline = set(self.headline.iterancestors()) if self.headline is not None else set()
         self.trust_names = True  # False: class and id names hide only consent dialogs and comments
+        self.trust_frame = True  # False: the frame's tags (FRAME_TAGS) hide nothing either
 
     def is_noise(self, element: etree._Element) -> bool:
         tag = element.tag
-        if tag in NOISE_TAGS:
+        if tag in NOISE_TAGS and (self.trust_frame or tag not in FRAME_TAGS):
             return True
         if tag in NEVER_NOISE or element in self.holds_headline:
             return False
@@ -182,7 +190,7 @@ class MainText:
         """One pass over ``top``: every element in page order, its own text's length, and the text blocks."""
         walk = Walk()
         total, order, blocks = walk.total, walk.order, walk.blocks
-        is_noise = self.is_noise
+        is_noise, trust_frame = self.is_noise, self.trust_frame
         stack: list[tuple[etree._Element, etree._Element | None, bool, bool]] = [(top, None, False, False)]
         pop, push = stack.pop, stack.append
         while stack:
@@ -191,7 +199,7 @@ class MainText:
             if parent is not None and tail:  # a tail is its parent's text, whatever the element is
                 total[parent] += len(tail.strip())
             tag = element.tag
-            if tag.__class__ is not str or tag in HIDDEN_TEXT_TAGS:
+            if tag.__class__ is not str or (tag in HIDDEN_TEXT_TAGS and (trust_frame or tag != "noscript")):
                 continue
             order.append(element)
             if element is not top and is_noise(element):
@@ -234,10 +242,14 @@ class MainText:
 
         When the names of boilerplate hid every good block, they are read again as layout: page builders
         name every block a ``widget`` and layouts their column a ``sidebar``, and an empty body is worse.
+        When that finds none either, so are the frame's tags (``FRAME_TAGS``).
         """
         found = self.choose()
         if found is None:
             self.trust_names = False
+            found = self.choose()
+        if found is None:
+            self.trust_frame = False
             found = self.choose()
         if found is None:
             return Found([], float("inf"), 0.0)
