@@ -239,6 +239,46 @@ def test_the_frames_tags_still_hide_their_text_where_the_page_holds_an_article()
     assert body_of(html) == "\n\n".join(text)
 
 
+STANDFIRST = "Warga tiga desa kini bisa mengangkut hasil panen lebih cepat setelah jalan selesai diperbaiki."
+
+
+def test_the_standfirst_in_the_articles_header_is_the_bodys_first_paragraph() -> None:
+    text = paragraphs(3)
+    html = page(
+        f'<article><header class="article-header"><h1>Judul</h1><p class="article-intro">{STANDFIRST}</p>'
+        '<span class="date">1 Mei 2025</span></header>' + "".join(f"<p>{p}</p>" for p in text) + "</article>"
+    )
+    assert body_of(html) == "\n\n".join([STANDFIRST, *text])
+
+
+def test_a_standfirst_in_a_box_named_teaser_between_the_headline_and_the_text_is_read() -> None:
+    text = paragraphs(3)
+    html = page(
+        f'<h1>Judul</h1><div class="teaser-text"><p>{STANDFIRST}</p></div>'
+        f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in text)}</div>'
+    )
+    assert body_of(html) == "\n\n".join([STANDFIRST, *text])
+
+
+def test_a_lead_images_caption_and_a_teaser_after_the_text_are_no_standfirst() -> None:
+    text = paragraphs(3)
+    caption = "Warga melintas di jalan desa yang baru diperbaiki, Selasa (1/5/2025). (Foto: Redaksi)"
+    html = page(
+        f'<h1>Judul</h1><div class="LeadFeature"><img src="/a.jpg"><div class="lead-caption">{caption}</div></div>'
+        f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in text)}</div>'
+        f'<div class="teaser-text"><p>Cerita lain: {STANDFIRST}</p></div>'
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_a_standfirst_the_block_holds_is_read_once() -> None:
+    text = paragraphs(3)
+    html = page(
+        f'<div class="story"><h1>Judul</h1><p class="lead">{STANDFIRST}</p>{"".join(f"<p>{p}</p>" for p in text)}</div>'
+    )
+    assert body_of(html) == "\n\n".join([STANDFIRST, *text])
+
+
 def test_text_in_spans_inside_a_div_counts_once() -> None:
     """A ``<div><span><span>…`` paragraph is one block, not one per level: read once, weighed once."""
     text = paragraphs(3)
