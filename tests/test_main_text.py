@@ -279,6 +279,13 @@ def test_a_standfirst_the_block_holds_is_read_once() -> None:
     assert body_of(html) == "\n\n".join([STANDFIRST, *text])
 
 
+def test_a_code_block_in_the_article_is_part_of_its_text() -> None:
+    text = paragraphs(2)
+    code = "<pre><code>pip install kabarbaik-spider\nscrapy crawl kabarbaik</code></pre>"
+    html = page(f"<article><h1>Judul</h1><p>{text[0]}</p>{code}<p>{text[1]}</p></article>")
+    assert body_of(html) == "\n\n".join([text[0], "pip install kabarbaik-spider scrapy crawl kabarbaik", text[1]])
+
+
 def test_text_in_spans_inside_a_div_counts_once() -> None:
     """A ``<div><span><span>…`` paragraph is one block, not one per level: read once, weighed once."""
     text = paragraphs(3)

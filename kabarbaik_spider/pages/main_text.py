@@ -5,7 +5,7 @@ page's tree (parsel's ``Selector.root``), one walk of the tree, no copy.
 
 How the block is found, in the order it happens:
 
-1. **Text blocks.** Every ``<p>`` and heading is one; so is a ``<div>``,
+1. **Text blocks.** Every ``<p>``, ``<pre>`` and heading is one; so is a ``<div>``,
    ``<section>``, ``<span>``, ``<li>``, ``<blockquote>``, ``<td>`` or ``<dd>``
    whose own text (its text and its inline children's, not its block
    children's) is a paragraph's worth: some themes write paragraphs as
@@ -78,6 +78,7 @@ NEVER_NOISE = frozenset({"html", "body", "article", "main"})
 # unclosed <header>, Blogger's post in <noscript>. Read as layout when nothing else holds good text.
 FRAME_TAGS = frozenset({"header", "footer", "nav", "aside", "form", "noscript"})
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+WHOLE_BLOCKS = frozenset({"p", "pre", *HEADINGS})  # read whole, whatever they hold: a paragraph, code, a heading
 OWN_TEXT_BLOCKS = frozenset({"div", "section", "span", "li", "blockquote", "td", "dd"})
 LIST_BLOCKS = frozenset({"li", "blockquote", "dd"})  # a block even when short, unless it holds other blocks
 
@@ -244,7 +245,7 @@ class MainText:
                 continue
             text = element.text
             total[element] = len(text.strip()) if text else 0
-            whole = tag == "p" or tag in HEADINGS or (tag == "tr" and is_data_row(element))
+            whole = tag in WHOLE_BLOCKS or (tag == "tr" and is_data_row(element))
             own_block = False
             if not in_block and (whole or tag in OWN_TEXT_BLOCKS):
                 found = block_text(element, tag, whole)
