@@ -215,6 +215,27 @@ def test_names_read_as_layout_only_when_they_hid_every_paragraph() -> None:
     assert body_of(html) == "\n\n".join(text)
 
 
+def test_a_post_whose_container_a_theme_names_share_is_read_not_the_newsletter_box() -> None:
+    """Hueman adds ``share`` to the post's own ``entry`` when sharing is on; the one good block left was a popup."""
+    text = paragraphs(6)
+    popup = (
+        '<div class="pum-content"><p>Dengan langganan gratis kami Anda tidak akan ketinggalan berita lagi, dan setiap '
+        "pekan kami kirimkan tips terbaik untuk bepergian hemat dengan kereta api ke seluruh penjuru negeri.</p></div>"
+    )
+    html = page(
+        f'<article class="post"><h1>Judul</h1><div class="entry themeform share">'
+        f"{''.join(f'<p>{p}</p>' for p in text)}</div></article>{popup}"
+    )
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_a_short_post_beside_a_sidebar_is_not_read_with_it() -> None:
+    text = paragraphs(2)
+    sidebar = f'<div class="sidebar"><p>Tentang kami: {LONG}</p><p>Redaksi: {LONG}</p></div>'
+    html = page(f"<div class='wrap'><main><h1>Judul</h1>{''.join(f'<p>{p}</p>' for p in text)}</main>{sidebar}</div>")
+    assert body_of(html) == "\n\n".join(text)
+
+
 def test_a_page_wrapped_whole_in_a_form_or_an_unclosed_header_is_still_read() -> None:
     """An ASP.NET page is one ``<form>``; an unclosed ``<header>`` holds all that follows it."""
     text = paragraphs(3)

@@ -100,6 +100,8 @@ NOT_STANDFIRST_WORDS = re.compile(
     r"caption|credit|photo|image|img|media|gallery|slide|video|author|byline|feature|leader"
 )
 MIN_STANDFIRST, MAX_STANDFIRST = 40, 800  # shorter: a kicker or a label; longer: more than one paragraph
+SHORT_READING = 500  # characters: a reading this short may be all the names of boilerplate left of the post …
+LONGER_READING = 3  # … when reading them as layout finds this many times as much (flat from 2 to 6, 500 to 1000)
 HEADLINE_ARTICLE_SHARE = 0.25  # the <h1>'s <article> must hold this share of the good text to be the scope
 
 
@@ -279,21 +281,36 @@ class MainText:
 
         When the names of boilerplate hid every good block, they are read again as layout: page builders
         name every block a ``widget`` and layouts their column a ``sidebar``, and an empty body is worse.
-        When that finds none either, so are the frame's tags (``FRAME_TAGS``).
+        When that finds none either, so are the frame's tags (``FRAME_TAGS``). And when they left only a
+        short reading, the names are read as layout too, and that reading is taken where it is several times
+        longer: a theme that adds ``share`` to the post's own container hides the post, and the finder then
+        reads a newsletter box.
         """
         found = self.choose()
+        paragraphs = self.paragraphs(found)
         if found is None:
             self.trust_names = False
             found = self.choose()
+            paragraphs = self.paragraphs(found)
+        elif (length := sum(map(len, paragraphs))) < SHORT_READING:
+            self.trust_names = False
+            as_layout = self.choose()
+            longer = self.paragraphs(as_layout)
+            if as_layout is not None and sum(map(len, longer)) >= LONGER_READING * length:
+                found, paragraphs = as_layout, longer
         if found is None:
             self.trust_frame = False
             found = self.choose()
+            paragraphs = self.paragraphs(found)
         if found is None:
             return Found([], float("inf"), 0.0)
         best, walk, other_text, share = found
-        paragraphs = self.blocks_in(best, walk)
         lead = self.standfirst(best, walk, paragraphs)
         return Found([lead, *paragraphs] if lead else paragraphs, other_text, share)
+
+    def paragraphs(self, found: tuple[etree._Element, Walk, float, float] | None) -> list[str]:
+        """The text blocks of the element ``choose`` found (none when it found none)."""
+        return self.blocks_in(found[0], found[1]) if found is not None else []
 
     def standfirst(self, best: etree._Element, walk: Walk, paragraphs: list[str]) -> str | None:
         """The article's standfirst: the first block named as one (lead, intro, summary, dek …) between the
