@@ -32,3 +32,22 @@ def test_a_byline_link_that_credits_two_gives_the_first() -> None:
     )
     parser = ArticleParser(html, "https://news.example/judul/")
     assert parser.field("author") == "Ana Lima"
+
+
+@pytest.mark.parametrize(
+    ("byline", "author"),
+    [
+        ("View all articles written by Ana Lima", "Ana Lima"),
+        ("Von: Greta Huber", "Greta Huber"),
+        ("Ana Lima Ana Lima", "Ana Lima"),  # a theme's hidden and shown copies of the name, read as one text
+        ("Martin Untersinger (avec Damien Leloup et Morgane Tual)", "Martin Untersinger"),
+        ("( Image: Getty Images/Cultura RF)", None),  # a picture's credit is no byline: the next source is read
+        ("Foto: Budi Santoso", None),
+    ],
+)
+def test_a_byline_is_a_name_not_its_label_its_copy_or_a_pictures_credit(byline: str, author: str | None) -> None:
+    html = (
+        "<html><body><article><h1>Judul</h1>"
+        f'<a rel="author" href="/author/ana/">{byline}</a><p>Isi.</p></article></body></html>'
+    )
+    assert ArticleParser(html, "https://news.example/judul/").field("author") == author
