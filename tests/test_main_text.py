@@ -236,6 +236,25 @@ def test_a_short_post_beside_a_sidebar_is_not_read_with_it() -> None:
     assert body_of(html) == "\n\n".join(text)
 
 
+def test_a_one_paragraph_post_beside_a_long_sidebar_is_read_without_it() -> None:
+    """A short reading gives way only to a block elsewhere, not to one around it that adds the sidebar."""
+    text = paragraphs(1)
+    sidebar = '<div class="sidebar">' + "".join(f"<p>Tentang kami {n}: {LONG}</p>" for n in range(3)) + "</div>"
+    html = page(f"<div class='wrap'><main><h1>Judul</h1><p>{text[0]}</p></main>{sidebar}</div>")
+    assert body_of(html) == text[0]
+
+
+def test_a_page_in_one_form_is_read_even_where_a_short_disclaimer_stands_outside_it() -> None:
+    text = paragraphs(4)
+    disclaimer = f'<div class="copy"><p>Semua isi situs ini dilindungi undang-undang hak cipta. {LONG[:100]}</p></div>'
+    html = (
+        f'<html><body><form id="aspnetForm"><h1>Judul</h1>{"".join(f"<p>{p}</p>" for p in text)}</form>'
+        f"{disclaimer}</body></html>"
+    )
+    body = body_of(html)
+    assert body is not None and body.startswith("\n\n".join(text))  # the page's <body> is read: the article first
+
+
 def test_a_page_wrapped_whole_in_a_form_or_an_unclosed_header_is_still_read() -> None:
     """An ASP.NET page is one ``<form>``; an unclosed ``<header>`` holds all that follows it."""
     text = paragraphs(3)
@@ -289,6 +308,42 @@ def test_a_lead_images_caption_and_a_teaser_after_the_text_are_no_standfirst() -
         f'<div class="article-body">{"".join(f"<p>{p}</p>" for p in text)}</div>'
         f'<div class="teaser-text"><p>Cerita lain: {STANDFIRST}</p></div>'
     )
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_the_sites_tagline_another_storys_teaser_and_a_list_of_excerpts_are_no_standfirst() -> None:
+    text = paragraphs(3)
+    story = "".join(f"<p>{p}</p>" for p in text)
+    tagline = f'<p class="site-description">{STANDFIRST}</p>'
+    masthead = page(
+        f'<div class="site"><header id="masthead"><h1>Kabar</h1>{tagline}</header><main>{story}</main></div>'
+    )
+    teaser = f'<div class="related teaser"><p>{STANDFIRST}</p></div>'
+    related = page(f'<div class="story"><h1>Judul</h1>{teaser}<div class="text">{story}</div></div>')
+    excerpts = "".join(f'<div class="post-excerpt">Ringkasan {n}: warga desa kini mengangkut panen lebih cepat.</div>'
+                       for n in range(3))  # fmt: skip
+    column = page(
+        f'<div class="row"><h1>Judul</h1><div class="col-4">{excerpts}</div><div class="col-8">{story}</div></div>'
+    )
+    banner = f'<div class="privacy-summary">{STANDFIRST}</div>'
+    privacy = page(f"<article><header><h1>Judul</h1>{banner}</header>{story}</article>")
+    assert body_of(masthead) == body_of(related) == body_of(column) == body_of(privacy) == "\n\n".join(text)
+
+
+def test_a_standfirst_the_first_paragraph_repeats_is_read_once() -> None:
+    text = [f"JAKARTA - {STANDFIRST} {LONG}", *paragraphs(2)]
+    header = f'<header><h1>Judul</h1><p class="excerpt">{STANDFIRST}</p></header>'
+    html = page(f"<article>{header}{''.join(f'<p>{p}</p>' for p in text)}</article>")
+    assert body_of(html) == "\n\n".join(text)
+
+
+def test_a_subhead_of_a_name_and_a_date_is_no_standfirst() -> None:
+    text = paragraphs(3)
+    subhead = (
+        '<div class="article-subhead"><span class="subhead-name">Ana Lima</span>'
+        '<div class="subhead-date">Selasa, 1 Mei 2025 pukul 10.00 WIB, diperbarui Rabu, 2 Mei 2025</div></div>'
+    )
+    html = page(f"<article><h1>Judul</h1>{subhead}{''.join(f'<p>{p}</p>' for p in text)}</article>")
     assert body_of(html) == "\n\n".join(text)
 
 

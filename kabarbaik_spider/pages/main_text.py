@@ -95,10 +95,13 @@ STANDFIRST_WORDS = re.compile(
     r"lead|intro|teaser|summary|standfirst|excerpt|\bdek\b|deck|sub-?title|subhead|epigraph|description|abstract"
     r"|chapo|chapeau|sapo|bajada|entradilla|anriss|vorspann"
 )
-# … and of what stands near one under such names: a lead image's caption and credit, the byline, a leaderboard ad.
+# … and of what stands near one under such names: a lead image's caption and credit, the byline and date, a
+# leaderboard ad, a carousel, the site's tagline (``site-description``), a product's or a table of contents' intro.
 NOT_STANDFIRST_WORDS = re.compile(
-    r"caption|credit|photo|image|img|media|gallery|slide|video|author|byline|feature|leader"
+    r"caption|credit|photo|image|img|media|asset|gallery|slide|video|author|byline|date|meta|feature|leader"
+    r"|carousel|site-|product|toc|privacy"
 )
+MEDIA_TAGS = ("figure", "figcaption", "img", "picture", "video")  # a standfirst is words: a block with these is not one
 MIN_STANDFIRST, MAX_STANDFIRST = 40, 800  # shorter: a kicker or a label; longer: more than one paragraph
 SHORT_READING = 500  # characters: a reading this short may be all the names of boilerplate left of the post …
 LONGER_READING = 3  # … when reading them as layout finds this many times as much (flat from 2 to 6, 500 to 1000)
@@ -168,15 +171,52 @@ def not_standfirst(names: str) -> bool:
     """Names that rule an element out as the standfirst or a part of it (see ``MainText.standfirst``)."""
     if names_never_article(names) or NOT_STANDFIRST_WORDS.search(names):
         return True
-    return not STANDFIRST_WORDS.search(names) and names_boilerplate(names)
+    # a boilerplate word rules it out, unless the word is the standfirst's own (``teaser-text``, not ``related``)
+    return any(names_boilerplate(token) and not STANDFIRST_WORDS.search(token) for token in names.split())
 
 
-def standfirst_block(element: etree._Element) -> etree._Element:
-    """The standfirst in an element named as one: its first paragraph, when it holds paragraphs."""
-    for block in element.iterdescendants("p", "div"):
-        if has_own_text(block) and not NOT_STANDFIRST_WORDS.search(element_names(block)):
-            return block
-    return element
+def standfirst_block(element: etree._Element) -> etree._Element | None:
+    """The standfirst in an element named as one: the element, or its first paragraph when it holds blocks;
+    none when all it holds are a byline's, a date's, a caption's or a slider's (``subhead`` > ``subhead-date``).
+    """
+    if has_own_text(element):
+        return element
+    stack = list(reversed(element))
+    while stack:
+        inner = stack.pop()
+        if inner.tag.__class__ is not str or inner.tag in NOISE_TAGS or inner.tag in MEDIA_TAGS:
+            continue
+        if NOT_STANDFIRST_WORDS.search(element_names(inner)):
+            continue
+        if inner.tag in ("p", "div", *HEADINGS) and has_own_text(inner):
+            return inner
+        stack.extend(reversed(inner))
+    return None
+
+
+def standfirst_text(element: etree._Element) -> str | None:
+    """The standfirst an element named as one holds: one paragraph's words, without media or many links."""
+    block = standfirst_block(element)
+    if block is None or next(block.iter(*MEDIA_TAGS), None) is not None:
+        return None
+    text = visible_text(block)
+    if not MIN_STANDFIRST <= len(text) <= MAX_STANDFIRST or link_length(block) > MAX_LINK_SHARE * len(text):
+        return None
+    return text
+
+
+def within(element: etree._Element, container: etree._Element) -> bool:
+    """``element`` is ``container`` or stands inside it."""
+    return element is container or any(ancestor is container for ancestor in element.iterancestors())
+
+
+def nearest_before(element: etree._Element, tag: str) -> etree._Element | None:
+    """The last ``tag`` element before ``element`` in the page's order (not one of its ancestors)."""
+    for level in (element, *element.iterancestors()):
+        for before in level.itersiblings(preceding=True):
+            if found := list(before.iter(tag)):
+                return found[-1]
+    return None
 
 
 def element_names(element: etree._Element) -> str:
@@ -279,36 +319,47 @@ class MainText:
     def find(self) -> Found:
         """The article's text blocks, and how sure the finder is of the element it read them from.
 
-        When the names of boilerplate hid every good block, they are read again as layout: page builders
-        name every block a ``widget`` and layouts their column a ``sidebar``, and an empty body is worse.
-        When that finds none either, so are the frame's tags (``FRAME_TAGS``). And when they left only a
-        short reading, the names are read as layout too, and that reading is taken where it is several times
-        longer: a theme that adds ``share`` to the post's own container hides the post, and the finder then
-        reads a newsletter box.
+        Where the names of boilerplate left no reading or a short one, they are read as layout (page builders
+        name every block a ``widget``, layouts their column a ``sidebar``, Hueman the post's own container
+        ``share``), and then the frame's tags too (``FRAME_TAGS``). A short reading gives way only to a
+        block elsewhere on the page, three times as long: a block around it would add the sidebar beside a
+        short post.
         """
+        self.trust_names, self.trust_frame = True, True
         found = self.choose()
         paragraphs = self.paragraphs(found)
-        if found is None:
-            self.trust_names = False
-            found = self.choose()
-            paragraphs = self.paragraphs(found)
-        elif (length := sum(map(len, paragraphs))) < SHORT_READING:
-            self.trust_names = False
-            as_layout = self.choose()
-            longer = self.paragraphs(as_layout)
-            if as_layout is not None and sum(map(len, longer)) >= LONGER_READING * length:
-                found, paragraphs = as_layout, longer
-        if found is None:
-            self.trust_frame = False
-            found = self.choose()
-            paragraphs = self.paragraphs(found)
+        length = sum(map(len, paragraphs))
+        if found is None or length < SHORT_READING:
+            for relax in ("trust_names", "trust_frame"):
+                setattr(self, relax, False)
+                other = self.choose()
+                if other is not None and (found is None or self.instead_of_short(found, other, length)):
+                    found, paragraphs = other, self.paragraphs(other)
+                    break
+            else:
+                self.trust_names, self.trust_frame = True, True
         if found is None:
             return Found([], float("inf"), 0.0)
         best, walk, other_text, share = found
         lead = self.standfirst(best, walk, paragraphs)
         return Found([lead, *paragraphs] if lead else paragraphs, other_text, share)
 
-    def paragraphs(self, found: tuple[etree._Element, Walk, float, float] | None) -> list[str]:
+    def instead_of_short(self, short: Chosen, other: Chosen, length: int) -> bool:
+        """``other`` is the article where a short reading was found: several times as long, and elsewhere on
+        the page unless the short one stands apart from the headline (a disclaimer below a page in a
+        ``<form>``): a block around a short post beside its headline would add the sidebar beside it."""
+        if other[0] is short[0]:
+            return False
+        if within(short[0], other[0]) and self.beside_headline(short[0]):
+            return False
+        return sum(map(len, self.paragraphs(other))) >= LONGER_READING * length
+
+    def beside_headline(self, element: etree._Element) -> bool:
+        """``element`` and the page's ``<h1>`` share a block below the ``<body>``."""
+        shared = next((a for a in (element, *element.iterancestors()) if a in self.holds_headline), None)
+        return shared is not None and shared is not self.body and shared.tag != "html"
+
+    def paragraphs(self, found: Chosen | None) -> list[str]:
         """The text blocks of the element ``choose`` found (none when it found none)."""
         return self.blocks_in(found[0], found[1]) if found is not None else []
 
@@ -318,40 +369,51 @@ class MainText:
 
         It often stands in the article's ``<header>`` or in a teaser box, which the finder leaves out as
         noise. Fundus and trafilatura count it as the body's first paragraph; the Zyte benchmark and
-        Readability's test pages leave it out (docs/site.md weighs the two).
+        Readability's test pages leave it out (docs/site.md weighs the two). The headline is the ``<h1>``
+        nearest before that paragraph: a logo's ``<h1>`` in the masthead comes before the article's own.
         """
-        headline = self.headline
-        if headline is None or not paragraphs:
+        if not paragraphs:
             return None
-        first: etree._Element | None = best
-        if best in self.holds_headline:  # the block holds the headline: its first paragraph is the stop
-            inside = set(best.iter())
-            first = next((e for e, text, _ in walk.blocks if text == paragraphs[0] and e in inside), None)
-            if first is None:
-                return None
+        first = next((e for e, text, _ in walk.blocks if text == paragraphs[0] and within(e, best)), None)
+        headline = nearest_before(first, "h1") if first is not None else None
+        if first is None or headline is None:
+            return None
+        found = self.named_standfirst(headline, first)
+        if found is None or any(found in paragraph for paragraph in paragraphs):
+            return None
+        return found
+
+    def named_standfirst(self, headline: etree._Element, first: etree._Element) -> str | None:
+        """The text of the first block named as a standfirst after ``headline`` and before ``first``, whose
+        name no other element there has (several so named are a list of teasers)."""
         around_first = set(first.iterancestors())
-        passed_headline = False
-        skip = set(headline.iter())
-        for element in self.body.iter():
-            if element is first:  # also when the first paragraph stands before the headline
+        found: list[tuple[str, str]] = []  # (names, text) of each block named as a standfirst, in order
+        names_seen: dict[str, int] = {}
+        for after in (headline, *headline.iterancestors()):
+            if after is self.body:
                 return None
-            if element is headline:
-                passed_headline = True
-            if not passed_headline or element in skip or element in around_first or element.tag.__class__ is not str:
-                continue
-            names = element_names(element)
-            if (element.tag in NOISE_TAGS and element.tag != "header") or (names and not_standfirst(names)):
-                skip.update(element.iter())
-            elif names and STANDFIRST_WORDS.search(names):
-                text = visible_text(standfirst_block(element))
-                if text in paragraphs:
-                    return None
-                if MIN_STANDFIRST <= len(text) <= MAX_STANDFIRST and link_length(element) <= MAX_LINK_SHARE * len(text):
-                    return text
-                skip.update(element.iter())
+            for sibling in after.itersiblings():
+                stack = [sibling]
+                while stack:
+                    element = stack.pop()
+                    if element is first:
+                        return next((text for names, text in found if names_seen[names] == 1), None)
+                    if element.tag.__class__ is not str:
+                        continue
+                    names = element_names(element)
+                    if element in around_first:
+                        stack.extend(reversed(element))
+                    elif (element.tag in NOISE_TAGS and element.tag != "header") or (names and not_standfirst(names)):
+                        continue  # nothing under it is read
+                    elif names and STANDFIRST_WORDS.search(names):
+                        if text := standfirst_text(element):
+                            found.append((names, text))
+                            names_seen[names] = names_seen.get(names, 0) + 1
+                    else:
+                        stack.extend(reversed(element))
         return None
 
-    def choose(self) -> tuple[etree._Element, Walk, float, float] | None:
+    def choose(self) -> Chosen | None:
         """The element that holds the article's text, the walk that found it, its other text per character
         of good text, and its share of the good text where it was looked for; None when there is none."""
         walk = self.walk(self.body)
@@ -382,6 +444,9 @@ class MainText:
         if best is None or not good[best]:
             return None
         return best, walk, (total[best] - good[best]) / good[best], good[best] / good[scope]
+
+
+Chosen = tuple[etree._Element, "Walk", float, float]  # the chosen element, its walk, other text, share
 
 
 @dataclass(frozen=True, slots=True)
