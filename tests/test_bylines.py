@@ -43,6 +43,10 @@ def test_a_byline_link_that_credits_two_gives_the_first() -> None:
         ("Martin Untersinger (avec Damien Leloup et Morgane Tual)", "Martin Untersinger"),
         ("( Image: Getty Images/Cultura RF)", None),  # a picture's credit is no byline: the next source is read
         ("Foto: Budi Santoso", None),
+        ("Ana Lima (Foto: Budi Santoso)", "Ana Lima"),  # the credit after a name is cut, the name kept
+        ("Teks: Ana Lima | Foto: Budi Santoso", "Ana Lima"),
+        ("(Antara)", "(Antara)"),  # an agency's tag in brackets is a byline
+        ("Abdullah Abdullah", "Abdullah Abdullah"),  # one word twice is a name, not a copy
     ],
 )
 def test_a_byline_is_a_name_not_its_label_its_copy_or_a_pictures_credit(byline: str, author: str | None) -> None:

@@ -79,17 +79,3 @@ def test_the_h1_decides_a_kicker_json_ld_and_og_title_disagree_on() -> None:
     assert title_of(ld(f"Nationale Demo / {headline}") + og(headline), f"<h1>{headline}</h1>") == headline
     assert title_of(ld(headline) + head, "<h1>Etwas ganz anderes steht hier</h1>") == headline  # neither: JSON-LD's
     assert title_of(ld(headline) + head) == headline  # no <h1>: JSON-LD's
-
-
-def test_an_h1_that_is_the_sites_or_a_sections_name_gives_way_to_the_pages_title() -> None:
-    assert title_of("<title>Jalan desa selesai diperbaiki · Kabar</title>", "<h1>Kabar</h1>") == (
-        "Jalan desa selesai diperbaiki"
-    )
-    site = '<meta property="og:site_name" content="Kabar Contoh">'
-    assert title_of(f"<title>Jalan desa selesai diperbaiki - Kabar Contoh</title>{site}", "<h1>Pusat Berita</h1>") == (
-        "Jalan desa selesai diperbaiki"
-    )
-
-
-def test_a_short_h1_the_title_holds_is_the_headline() -> None:
-    assert title_of("<title>Banjir lagi | Kabar Contoh</title>", "<h1>Banjir lagi</h1>") == "Banjir lagi"

@@ -133,7 +133,6 @@ DATE_METAS = (
     "sailthru.date", "DC.date.issued", "dc.date.issued", "dcterms.created", "date",
 )  # fmt: skip
 MAX_NAME_LENGTH = 80
-MAX_NAME_H1_WORDS = 3  # an <h1> this short may be the site's or the section's name (its logo), not a headline
 TAG_METAS = ("article:tag", "news_keywords", "keywords")
 ARTICLE_SCOPES = ("(//h1)[1]/ancestor::article[1]", "(//article)[1]", "(//main)[1]", "//body")
 ANY_TAGS = 'a[rel~="tag"]:not([rel~="category"])'  # the_category()'s rel="category tag" links are no tags
@@ -176,11 +175,11 @@ MIN_HEADLINE_WORDS = 3  # a shared tail shorter than this is a phrase, not the h
 TRUNCATED = ("…", "...")
 BYLINE_PREFIX = re.compile(
     r"^(?:Pos-pos oleh|View all (?:posts|articles|stories)(?: written)? by|Posts by|Zur Profilseite von|Mehr von"
-    r"|Alle Artikel von|Written by|By|Von|Oleh|Por|Par)(?:\s*:)?\s+",
+    r"|Alle Artikel von|Written by|By|Von|Oleh|Por|Par|Teks|Text|Texto|Tekst)(?:\s*:)?\s+",
     re.IGNORECASE,
 )
-# A picture's credit where a byline was looked for: ``( Image: Getty Images)``, ``Foto: dpa``.
-PICTURE_CREDIT = re.compile(r"^\(|\b(?:image|photo|picture|foto|bild)s?\s*:", re.IGNORECASE)
+# A picture's credit in or as a byline: ``( Image: Getty Images)``, ``Ana Lima | Foto: Budi``.
+PICTURE_CREDIT = re.compile(r"\b(?:image|photo|picture|foto|bild)s?\s*:", re.IGNORECASE)
 
 
 def content_paragraphs(content: Selector) -> list[str]:
@@ -291,19 +290,29 @@ def first_credited(byline: str | None) -> str | None:
     return first.strip() or byline
 
 
+def before_picture_credit(byline: str | None) -> str | None:
+    """A byline without the picture's credit after it (``Ana Lima | Foto: Budi`` is ``Ana Lima``); nothing
+    when it is only a credit (``( Image: Getty Images)``): then the next source is read."""
+    credit = PICTURE_CREDIT.search(byline or "")
+    if not byline or credit is None:
+        return byline
+    return byline[: credit.start()].rstrip(" -–|/,(") or None
+
+
 def before_unclosed(byline: str | None) -> str | None:
-    """A byline cut where a parenthesis opens and is not closed: what was cut after a name in it
-    (``A (avec B et C)`` gives ``A (avec B``)."""
+    """A byline without a parenthesis it opens and does not close: the name split cut what was in it
+    (``A (avec B et C)`` reaches here as ``A (avec B``, and gives ``A``)."""
     if not byline or byline.count("(") <= byline.count(")"):
         return byline
     return byline[: byline.rindex("(")].strip() or byline
 
 
 def shown_once(byline: str | None) -> str | None:
-    """A name written twice (``Ana Lima Ana Lima``: a theme's hidden and shown copies read as one text) once."""
+    """A name of two words or more written twice (``Ana Lima Ana Lima``: a theme's hidden and shown copies read
+    as one text) once."""
     words = (byline or "").split()
     half = len(words) // 2
-    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+    if half >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:  # not ``Abdullah Abdullah``
         return " ".join(words[:half])
     return byline
 
@@ -458,23 +467,9 @@ class ArticleParser(FieldReader):
             Source(THEME, lambda: node_text(self.doc.css(TITLE))),
             Source(LEARNED, lambda: self.learned_value("title")),
             Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_TITLE)[:1])),
-            Source(STRUCTURE, self.page_headline),
+            Source(STRUCTURE, lambda: self.h1
+                   or self.without_site_name(node_text(self.doc.xpath("//head/title")))),
         )  # fmt: skip
-
-    def page_headline(self) -> str | None:
-        """The ``<h1>``, unless it is the site's or a section's name; then the ``<title>`` without it.
-
-        Such an ``<h1>`` is short, and the ``<title>`` either names it beside the headline (``T · V8`` and
-        ``<h1>V8``) or does not hold it at all (``<h1>Allergies Health Center``).
-        """
-        h1 = self.h1
-        title = node_text(self.doc.xpath("//head/title"))
-        if not h1 or not title or len(h1.split()) > MAX_NAME_H1_WORDS:
-            return h1 or self.without_site_name(title)
-        headline = without_name(title, h1)
-        if headline != title:  # the <title> is the <h1> and more words beside it: the <h1> is their name
-            return headline if len(headline.split()) > len(h1.split()) else h1
-        return h1 if squashed(h1) in squashed(title) else self.without_site_name(title)
 
     @cached_property
     def h1(self) -> str | None:
@@ -614,10 +609,10 @@ class ArticleParser(FieldReader):
 
         A byline of several is its first name (``A and B``, ``A und B, C``, ``A;B``): ``author`` is one name.
         """
-        name = shown_once(before_unclosed(first_credited(name)))
+        name = shown_once(before_unclosed(before_picture_credit(first_credited(name))))
         if not name or len(name) > MAX_NAME_LENGTH or not any(ch.isalpha() for ch in name) or "://" in name:
             return None
-        return None if PICTURE_CREDIT.search(name) else name
+        return name
 
     def editor(self) -> Sources:
         return (
