@@ -1,0 +1,125 @@
+"""Body text on trafilatura's own evaluation set: about 950 pages of many kinds of sites, nobody here tuned to.
+
+    python benchmarks/trafilatura_evaluation.py TRAFILATURA
+
+TRAFILATURA is a clone of https://github.com/adbar/trafilatura (a work tree,
+or a bare or mirror git directory). Its ``tests/evaldata.json`` names, for each
+page saved under ``tests/eval/`` or ``tests/cache/``, snippets the main text
+must hold and snippets it must not (menus, comments' boilerplate, footers):
+trafilatura's own way to measure itself (its ``tests/comparison_small.py``). A
+page counts its snippets found (true positives), missed (false negatives) and
+the unwanted ones found (false positives); precision, recall and F1 are over
+all snippets of a half. The pages are read from the clone, never copied here.
+
+Halves by md5 of the page's host: first byte even is A, odd is B, as for the
+shared sets (docs/site.md). Our parser, then trafilatura's ``extract`` in its
+fast and its default mode; "empty" counts pages an extractor read nothing of.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import trafilatura
+
+from kabarbaik_spider.pages.article import ArticleParser
+
+
+class Clone:
+    """trafilatura's evaluation pages: from a work tree, or from a git directory with ``git show``."""
+
+    def __init__(self, path: Path) -> None:
+        self.root = path
+        self.git_dir = None if (path / "tests" / "evaldata.json").is_file() else path
+        listing = self.read_bytes("tests/evaldata.json")
+        self.records: dict[str, dict] = json.loads(listing)
+        self.files = set(self.list_files())
+
+    def list_files(self) -> list[str]:
+        if self.git_dir is None:
+            return [
+                str(p.relative_to(self.root)) for d in ("eval", "cache") for p in (self.root / "tests" / d).iterdir()
+            ]
+        return self.git("ls-tree", "-r", "--name-only", "HEAD", "tests/eval", "tests/cache").decode().split()
+
+    def page(self, record: dict) -> str | None:
+        """The page's HTML, or None when the clone lacks its file."""
+        path = next(
+            (f"tests/{d}/{record['file']}" for d in ("eval", "cache") if f"tests/{d}/{record['file']}" in self.files),
+            None,
+        )
+        return self.read_bytes(path).decode("utf-8", "replace") if path else None
+
+    def read_bytes(self, path: str) -> bytes:
+        if self.git_dir is None:
+            return (self.root / path).read_bytes()
+        return self.git("show", f"HEAD:{path}")
+
+    def git(self, *args: str) -> bytes:
+        return subprocess.run(["git", "--git-dir", str(self.git_dir), *args], capture_output=True, check=True).stdout
+
+
+def half(key: str) -> str:
+    """A or B by the page's host (a key without one, ``hard::name.html``, by itself)."""
+    host = key.split("/")[2] if key.count("/") >= 2 else key
+    return "A" if hashlib.md5(host.encode()).digest()[0] % 2 == 0 else "B"
+
+
+def snippets(text: str, record: dict) -> tuple[int, int, int]:
+    """(wanted found, wanted missed, unwanted found), white space normalised on both sides."""
+    flat = " ".join(text.split())
+    found = sum(1 for snippet in record["with"] if " ".join(snippet.split()) in flat)
+    unwanted = sum(1 for snippet in record["without"] if " ".join(snippet.split()) in flat)
+    return found, len(record["with"]) - found, unwanted
+
+
+def ours(html: str, url: str) -> str:
+    return ArticleParser(html, url).field("body") or ""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("trafilatura", type=Path, help="a clone of adbar/trafilatura (work tree or git directory)")
+    args = parser.parse_args()
+    clone = Clone(args.trafilatura)
+    pages = [(key, record, html) for key, record in clone.records.items() if (html := clone.page(record))]
+    extractors = {
+        "ours": ours,
+        "trafilatura fast": lambda html, url: trafilatura.extract(html, url=url, fast=True) or "",
+        "trafilatura": lambda html, url: trafilatura.extract(html, url=url) or "",
+    }
+    for extract in extractors.values():
+        extract(pages[0][2], pages[0][0])  # warm-up: imports and first-call costs are not a page's
+    rows: dict[str, list[tuple[str, int, int, int, bool, float]]] = {who: [] for who in extractors}
+    for key, record, html in pages:
+        url = key if "://" in key else "http://fakehost/"
+        for who, extract in extractors.items():
+            start = time.perf_counter()
+            text = extract(html, url)
+            ms = 1000 * (time.perf_counter() - start)
+            rows[who].append((key, *snippets(text, record), not text.strip(), ms))
+    print(f"{len(pages)} pages of {len(clone.records)} in evaldata.json (the others' files are not in the clone)")
+    print("| half | extractor | pages | F1 | precision | recall | empty | ms a page |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for part in ("A", "B", "all"):
+        for who, found in rows.items():
+            kept = [row for row in found if part == "all" or half(row[0]) == part]
+            wanted, missed, unwanted = (sum(row[i] for row in kept) for i in (1, 2, 3))
+            precision, recall = wanted / (wanted + unwanted), wanted / (wanted + missed)
+            print(
+                f"| {part} | {who} | {len(kept)} | {2 * precision * recall / (precision + recall):.3f}"
+                f" | {precision:.3f} | {recall:.3f} | {sum(row[4] for row in kept)}"
+                f" | {statistics.mean(row[5] for row in kept):.1f} |"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
