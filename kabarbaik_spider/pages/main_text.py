@@ -28,7 +28,10 @@ How the block is found, in the order it happens:
    layout too (``<header>``, ``<footer>``, ``<nav>``, ``<aside>``,
    ``<form>``, ``<noscript>``): old and broken markup wraps the whole page
    in one (an ASP.NET page's ``<form>``, an unclosed ``<header>``, a
-   Blogger post in ``<noscript>``).
+   Blogger post in ``<noscript>``). And where the names left a reading
+   under 500 characters, the names read as layout win with a block
+   elsewhere (not around it) that holds six times its text: Hueman names the
+   post's own container ``share``.
 3. **Good text.** A block of 25 characters or more, less than 30% of it link
    text, counts as the article's when it is long (150 characters or more) or
    has a sibling such block: a teaser's one-line summary is neither.
@@ -42,10 +45,13 @@ How the block is found, in the order it happens:
    only there: pages that list other stories (or load the next story) in
    ``<article>`` s of their own.
 6. **The standfirst.** The first block named as one (``lead``, ``intro``,
-   ``summary``, ``teaser``, ``dek`` …; not a caption, a credit or a
-   byline) between the headline and the article's first paragraph is the
-   body's first paragraph when the block left it out: it often stands in the
-   article's ``<header>`` or a teaser box, both noise to step 2.
+   ``summary``, ``teaser``, ``dek`` …; not a caption's, a credit's, a
+   byline's or a boilerplate box's, and not a name several such blocks
+   share) between the last ``<h1>`` before the article's first paragraph
+   (not a logo's in the masthead) and that paragraph is the body's first
+   paragraph when the block left it out and the paragraph does not repeat
+   it: it often stands in the article's ``<header>`` or a teaser box, both
+   noise to step 2.
 
 The weights were set on real pages of about 85 other news sites (measured
 with ``score.py``, see docs/site.md) and hold within ±0.01 F1 for weights
@@ -102,9 +108,12 @@ NOT_STANDFIRST_WORDS = re.compile(
     r"|carousel|site-|product|toc|privacy"
 )
 MEDIA_TAGS = ("figure", "figcaption", "img", "picture", "video")  # a standfirst is words: a block with these is not one
+MASTHEAD_WORDS = re.compile(r"masthead|branding|site-?header|headerimg|header-(?:outer|inner)")
 MIN_STANDFIRST, MAX_STANDFIRST = 40, 800  # shorter: a kicker or a label; longer: more than one paragraph
 SHORT_READING = 500  # characters: a reading this short may be all the names of boilerplate left of the post …
-LONGER_READING = 3  # … when reading them as layout finds this many times as much (flat from 2 to 6, 500 to 1000)
+# … when reading them as layout finds this many times as much elsewhere: where the names hid the article, 7 to 100
+# times (trafilatura's evaluation pages); a sidebar beside a one-paragraph post is 3 or 4 times the post
+LONGER_READING = 6
 HEADLINE_ARTICLE_SHARE = 0.25  # the <h1>'s <article> must hold this share of the good text to be the scope
 
 
@@ -171,8 +180,9 @@ def not_standfirst(names: str) -> bool:
     """Names that rule an element out as the standfirst or a part of it (see ``MainText.standfirst``)."""
     if names_never_article(names) or NOT_STANDFIRST_WORDS.search(names):
         return True
-    # a boilerplate word rules it out, unless the word is the standfirst's own (``teaser-text``, not ``related``)
-    return any(names_boilerplate(token) and not STANDFIRST_WORDS.search(token) for token in names.split())
+    # a boilerplate word beside the standfirst's own rules it out: ``related teaser``, ``related-teaser``,
+    # ``baca-juga-intro`` (but ``teaser-text`` is a standfirst: its only boilerplate word is the standfirst's)
+    return any(names_boilerplate(STANDFIRST_WORDS.sub("", token)) for token in names.split())
 
 
 def standfirst_block(element: etree._Element) -> etree._Element | None:
@@ -210,13 +220,21 @@ def within(element: etree._Element, container: etree._Element) -> bool:
     return element is container or any(ancestor is container for ancestor in element.iterancestors())
 
 
-def nearest_before(element: etree._Element, tag: str) -> etree._Element | None:
-    """The last ``tag`` element before ``element`` in the page's order (not one of its ancestors)."""
+def article_headline_before(element: etree._Element) -> etree._Element | None:
+    """The last ``<h1>`` before ``element`` in the page's order that is not the site's logo in its masthead
+    (``masthead``, ``branding``, ``site-header``, Blogger's and Kubrick's ``#header``). Names of boilerplate
+    do not rule one out: the article's own ``<h1>`` stands in a ``breadcrumb`` or ``sidebar-grid`` box too."""
     for level in (element, *element.iterancestors()):
         for before in level.itersiblings(preceding=True):
-            if found := list(before.iter(tag)):
-                return found[-1]
+            for headline in reversed(list(before.iter("h1"))):
+                if not any(is_masthead(above) for above in headline.iterancestors()):
+                    return headline
     return None
+
+
+def is_masthead(element: etree._Element) -> bool:
+    """The site's masthead by its names (an article's own header is often just ``header`` by class)."""
+    return element.get("id") == "header" or MASTHEAD_WORDS.search(element_names(element)) is not None
 
 
 def element_names(element: etree._Element) -> str:
@@ -319,45 +337,35 @@ class MainText:
     def find(self) -> Found:
         """The article's text blocks, and how sure the finder is of the element it read them from.
 
-        Where the names of boilerplate left no reading or a short one, they are read as layout (page builders
-        name every block a ``widget``, layouts their column a ``sidebar``, Hueman the post's own container
-        ``share``), and then the frame's tags too (``FRAME_TAGS``). A short reading gives way only to a
-        block elsewhere on the page, three times as long: a block around it would add the sidebar beside a
-        short post.
+        Where the names of boilerplate hid every good block, they are read as layout (page builders name
+        every block a ``widget``, layouts their column a ``sidebar``), and where that finds none either, the
+        frame's tags too (``FRAME_TAGS``). Where they left a short reading, the names read as layout win with
+        a block elsewhere on the page, not around the short one, that holds six times its text: Hueman names
+        the post's own container ``share``, and the finder read a newsletter popup instead. A block around a
+        short post would add the sidebar beside it.
         """
         self.trust_names, self.trust_frame = True, True
         found = self.choose()
         paragraphs = self.paragraphs(found)
-        length = sum(map(len, paragraphs))
-        if found is None or length < SHORT_READING:
+        if found is None:
             for relax in ("trust_names", "trust_frame"):
                 setattr(self, relax, False)
-                other = self.choose()
-                if other is not None and (found is None or self.instead_of_short(found, other, length)):
-                    found, paragraphs = other, self.paragraphs(other)
+                if (found := self.choose()) is not None:
+                    paragraphs = self.paragraphs(found)
                     break
+        elif (length := len("".join(paragraphs))) < SHORT_READING:
+            self.trust_names = False
+            other = self.choose()
+            longer = self.paragraphs(other)
+            if other is not None and not within(found[0], other[0]) and len("".join(longer)) >= LONGER_READING * length:
+                found, paragraphs = other, longer
             else:
-                self.trust_names, self.trust_frame = True, True
+                self.trust_names = True
         if found is None:
             return Found([], float("inf"), 0.0)
         best, walk, other_text, share = found
         lead = self.standfirst(best, walk, paragraphs)
         return Found([lead, *paragraphs] if lead else paragraphs, other_text, share)
-
-    def instead_of_short(self, short: Chosen, other: Chosen, length: int) -> bool:
-        """``other`` is the article where a short reading was found: several times as long, and elsewhere on
-        the page unless the short one stands apart from the headline (a disclaimer below a page in a
-        ``<form>``): a block around a short post beside its headline would add the sidebar beside it."""
-        if other[0] is short[0]:
-            return False
-        if within(short[0], other[0]) and self.beside_headline(short[0]):
-            return False
-        return sum(map(len, self.paragraphs(other))) >= LONGER_READING * length
-
-    def beside_headline(self, element: etree._Element) -> bool:
-        """``element`` and the page's ``<h1>`` share a block below the ``<body>``."""
-        shared = next((a for a in (element, *element.iterancestors()) if a in self.holds_headline), None)
-        return shared is not None and shared is not self.body and shared.tag != "html"
 
     def paragraphs(self, found: Chosen | None) -> list[str]:
         """The text blocks of the element ``choose`` found (none when it found none)."""
@@ -375,11 +383,12 @@ class MainText:
         if not paragraphs:
             return None
         first = next((e for e, text, _ in walk.blocks if text == paragraphs[0] and within(e, best)), None)
-        headline = nearest_before(first, "h1") if first is not None else None
+        headline = article_headline_before(first) if first is not None else None
         if first is None or headline is None:
             return None
         found = self.named_standfirst(headline, first)
-        if found is None or any(found in paragraph for paragraph in paragraphs):
+        stem = found.rstrip(" .…[]") if found else ""  # WordPress's excerpt ends "[…]": the first words again
+        if not stem or any(stem in paragraph for paragraph in paragraphs):
             return None
         return found
 
