@@ -47,6 +47,10 @@ def test_a_byline_link_that_credits_two_gives_the_first() -> None:
         ("Teks: Ana Lima | Foto: Budi Santoso", "Ana Lima"),
         ("(Antara)", "(Antara)"),  # an agency's tag in brackets is a byline
         ("Abdullah Abdullah", "Abdullah Abdullah"),  # one word twice is a name, not a copy
+        ("Teks/Foto: Budi Santoso", "Budi Santoso"),  # who wrote and photographed
+        ("Teks dan Foto: Ana Lima", "Ana Lima"),
+        ("Text Neck Ana", "Text Neck Ana"),  # a label has its colon
+        ("Ana Lima | Image credit: Budi", "Ana Lima"),
     ],
 )
 def test_a_byline_is_a_name_not_its_label_its_copy_or_a_pictures_credit(byline: str, author: str | None) -> None:

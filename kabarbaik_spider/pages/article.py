@@ -174,12 +174,14 @@ KICKER_BEFORE = re.compile(r"(?::|\s[-–—|·•»/]|\|)\s*$")
 MIN_HEADLINE_WORDS = 3  # a shared tail shorter than this is a phrase, not the headline
 TRUNCATED = ("…", "...")
 BYLINE_PREFIX = re.compile(
-    r"^(?:Pos-pos oleh|View all (?:posts|articles|stories)(?: written)? by|Posts by|Zur Profilseite von|Mehr von"
-    r"|Alle Artikel von|Written by|By|Von|Oleh|Por|Par|Teks|Text|Texto|Tekst)(?:\s*:)?\s+",
+    r"^(?:(?:Pos-pos oleh|View all (?:posts|articles|stories)(?: written)? by|Posts by|Zur Profilseite von|Mehr von"
+    r"|Alle Artikel von|Written by|By|Von|Oleh|Por|Par)(?:\s*:)?"
+    # a text credit's label, with its colon: ``Teks:``, ``Text und Fotos:``, ``Teks/Foto:``
+    r"|(?:Teks|Text|Texto|Tekst)(?:\s*(?:/|&|and|dan|und|y|e)\s*(?:Foto|Photo|Bild|Bilder)s?)?\s*:)\s+",
     re.IGNORECASE,
 )
-# A picture's credit in or as a byline: ``( Image: Getty Images)``, ``Ana Lima | Foto: Budi``.
-PICTURE_CREDIT = re.compile(r"\b(?:image|photo|picture|foto|bild)s?\s*:", re.IGNORECASE)
+# A picture's credit in or as a byline: ``( Image: Getty Images)``, ``Ana Lima | Foto: Budi``, ``Image credit:``.
+PICTURE_CREDIT = re.compile(r"\b(?:image|photo|picture|foto|bild)s?(?:\s+credits?)?\s*:", re.IGNORECASE)
 
 
 def content_paragraphs(content: Selector) -> list[str]:
