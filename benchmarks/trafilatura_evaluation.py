@@ -4,16 +4,20 @@
 
 TRAFILATURA is a clone of https://github.com/adbar/trafilatura (a work tree,
 or a bare or mirror git directory). Its ``tests/evaldata.json`` names, for each
-page saved under ``tests/eval/`` or ``tests/cache/``, snippets the main text
+page saved under ``tests/cache/`` or ``tests/eval/``, snippets the main text
 must hold and snippets it must not (menus, comments' boilerplate, footers):
-trafilatura's own way to measure itself (its ``tests/comparison_small.py``). A
-page counts its snippets found (true positives), missed (false negatives) and
-the unwanted ones found (false positives); precision, recall and F1 are over
-all snippets of a half. The pages are read from the clone, never copied here.
+trafilatura's own way to measure itself (``tests/evaluate.py`` with
+``tests/eval_common.py``). As there, a page counts its snippets found (true
+positives), missed (false negatives) and the unwanted ones found (false
+positives), white space normalised; precision, recall and F1 are over all
+snippets of a half. The pages are read from the clone, never copied here.
 
 Halves by md5 of the page's host: first byte even is A, odd is B, as for the
-shared sets (docs/site.md). Our parser, then trafilatura's ``extract`` in its
-fast and its default mode; "empty" counts pages an extractor read nothing of.
+shared sets (docs/site.md). Our parser (the ``kabarbaik_spider`` Python
+imports), on the page decoded as Scrapy would (w3lib, by the page's declared
+charset); then trafilatura's ``extract`` on the page's bytes, in its fast and
+its default mode with the settings its own evaluation uses (comments left
+out, tables kept). "empty" counts pages an extractor read nothing of.
 """
 
 from __future__ import annotations
@@ -28,8 +32,12 @@ import time
 from pathlib import Path
 
 import trafilatura
+from w3lib.encoding import html_to_unicode
 
 from kabarbaik_spider.pages.article import ArticleParser
+
+# trafilatura's settings in its own evaluation (tests/eval_common.py, EXTRACT_OPTS)
+EXTRACT_OPTS = {"include_comments": False, "include_tables": True, "include_formatting": False}
 
 
 class Clone:
@@ -49,13 +57,13 @@ class Clone:
             ]
         return self.git("ls-tree", "-r", "--name-only", "HEAD", "tests/eval", "tests/cache").decode().split()
 
-    def page(self, record: dict) -> str | None:
-        """The page's HTML, or None when the clone lacks its file."""
+    def page(self, record: dict) -> bytes | None:
+        """The page's bytes, or None when the clone lacks its file (``cache/`` first, as trafilatura looks)."""
         path = next(
-            (f"tests/{d}/{record['file']}" for d in ("eval", "cache") if f"tests/{d}/{record['file']}" in self.files),
+            (f"tests/{d}/{record['file']}" for d in ("cache", "eval") if f"tests/{d}/{record['file']}" in self.files),
             None,
         )
-        return self.read_bytes(path).decode("utf-8", "replace") if path else None
+        return self.read_bytes(path) if path else None
 
     def read_bytes(self, path: str) -> bytes:
         if self.git_dir is None:
@@ -80,8 +88,9 @@ def snippets(text: str, record: dict) -> tuple[int, int, int]:
     return found, len(record["with"]) - found, unwanted
 
 
-def ours(html: str, url: str) -> str:
-    return ArticleParser(html, url).field("body") or ""
+def ours(page: bytes, url: str) -> str:
+    _, text = html_to_unicode(None, page)
+    return ArticleParser(text, url).field("body") or ""
 
 
 def main() -> int:
@@ -89,11 +98,11 @@ def main() -> int:
     parser.add_argument("trafilatura", type=Path, help="a clone of adbar/trafilatura (work tree or git directory)")
     args = parser.parse_args()
     clone = Clone(args.trafilatura)
-    pages = [(key, record, html) for key, record in clone.records.items() if (html := clone.page(record))]
+    pages = [(key, record, page) for key, record in clone.records.items() if (page := clone.page(record))]
     extractors = {
         "ours": ours,
-        "trafilatura fast": lambda html, url: trafilatura.extract(html, url=url, fast=True) or "",
-        "trafilatura": lambda html, url: trafilatura.extract(html, url=url) or "",
+        "trafilatura fast": lambda page, url: trafilatura.extract(page, url=url, fast=True, **EXTRACT_OPTS) or "",
+        "trafilatura": lambda page, url: trafilatura.extract(page, url=url, **EXTRACT_OPTS) or "",
     }
     for extract in extractors.values():
         extract(pages[0][2], pages[0][0])  # warm-up: imports and first-call costs are not a page's
