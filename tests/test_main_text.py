@@ -144,14 +144,6 @@ def test_subheadings_and_lists_in_the_article_are_part_of_its_text() -> None:
     assert body_of(html) == "\n\n".join([text[0], "Latar belakang", text[1], "Butir pertama", "Butir kedua", text[2]])
 
 
-def test_a_heading_over_a_list_of_links_at_the_end_is_not_the_articles_text() -> None:
-    """The links under "Mehr zum Thema" are left out as links; the heading alone, with nothing after it, too."""
-    text = paragraphs(3)
-    more = "<h3>Berita terkait</h3><ul>" + "".join(f'<li><a href="/b{n}/">Berita lain {n}</a></li>' for n in range(4))
-    html = page(f"<article><h1>Judul</h1><h2>Latar</h2>{''.join(f'<p>{p}</p>' for p in text)}{more}</ul></article>")
-    assert body_of(html) == "\n\n".join(["Latar", *text])
-
-
 def test_the_next_story_loaded_below_the_article_is_not_its_text() -> None:
     first, second = paragraphs(3, "Pertama"), paragraphs(5, "Kedua")
     html = page(

@@ -324,22 +324,15 @@ class MainText:
         return walk
 
     def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
-        """The text blocks inside ``container`` (a content element the theme or the API marks), in order.
-
-        Headings at the end are left out: with nothing after them they title what was left out ("Mehr zum
-        Thema", "Related stories" over a list of links), not a section of the text.
-        """
+        """The text blocks inside ``container`` (a content element the theme or the API marks), in order."""
         walk = walk or self.walk(container)
-        inside = set(container.iter()) if walk.order and walk.order[0] is not container else None
-        kept = [
-            (element, text)
+        within = set(container.iter()) if walk.order and walk.order[0] is not container else None
+        return [
+            text
             for element, text, links in walk.blocks
-            if (inside is None or element in inside) and text and links <= MAX_LINK_SHARE_KEPT * len(text)
+            if (within is None or element in within) and text and links <= MAX_LINK_SHARE_KEPT * len(text)
             and not (element.tag in LIST_BLOCKS and holds_blocks(element))
         ]  # fmt: skip
-        while kept and kept[-1][0].tag in HEADINGS:  # a heading nothing follows: a box's title, its links left out
-            kept.pop()
-        return [text for _, text in kept]
 
     def find(self) -> Found:
         """The article's text blocks, and how sure the finder is of the element it read them from.
