@@ -344,7 +344,8 @@ def test_the_sites_tagline_another_storys_teaser_and_a_list_of_excerpts_are_no_s
 
 def test_a_standfirst_the_first_paragraph_repeats_is_read_once() -> None:
     text = [f"JAKARTA - {STANDFIRST} {LONG}", *paragraphs(2)]
-    for excerpt in (STANDFIRST, f"JAKARTA - {STANDFIRST} [&hellip;]"):  # WordPress's excerpt: the first words, "[…]"
+    excerpts = (STANDFIRST, f"JAKARTA - {STANDFIRST} [&hellip;]", f"JAKARTA - {STANDFIRST} {LONG} Paragraf 1.")
+    for excerpt in excerpts:  # WordPress's excerpt: the first words ("[…]"), past the first paragraph too
         header = f'<header><h1>Judul</h1><p class="excerpt">{excerpt}</p></header>'
         html = page(f"<article>{header}{''.join(f'<p>{p}</p>' for p in text)}</article>")
         assert body_of(html) == "\n\n".join(text)
@@ -358,6 +359,21 @@ def test_a_subhead_of_a_name_and_a_date_is_no_standfirst() -> None:
     )
     html = page(f"<article><h1>Judul</h1>{subhead}{''.join(f'<p>{p}</p>' for p in text)}</article>")
     assert body_of(html) == "\n\n".join(text)
+
+
+def test_a_standfirst_under_an_article_header_named_like_a_masthead_part_is_read() -> None:
+    """Twenty Twenty's ``entry-header-inner`` is the article's header; an unclosed masthead holds the whole page."""
+    text = paragraphs(3)
+    story = "".join(f"<p>{p}</p>" for p in text)
+    twenty = page(
+        f'<article><header class="entry-header"><div class="entry-header-inner"><h1>Judul</h1></div>'
+        f'<div class="intro-text">{STANDFIRST}</div></header><div class="post-inner">{story}</div></article>'
+    )
+    unclosed = (
+        f'<html><body><header id="masthead"><a href="/">Kabar</a><main><h1>Judul</h1>'
+        f'<p class="lead">{STANDFIRST}</p><div class="text">{story}</div></main></body></html>'
+    )
+    assert body_of(twenty) == body_of(unclosed) == "\n\n".join([STANDFIRST, *text])
 
 
 def test_a_standfirst_the_block_holds_is_read_once() -> None:

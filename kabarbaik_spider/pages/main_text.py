@@ -108,7 +108,9 @@ NOT_STANDFIRST_WORDS = re.compile(
     r"|carousel|site-|product|toc|privacy"
 )
 MEDIA_TAGS = ("figure", "figcaption", "img", "picture", "video")  # a standfirst is words: a block with these is not one
-MASTHEAD_WORDS = re.compile(r"masthead|branding|site-?header|headerimg|header-(?:outer|inner)")
+MASTHEAD_TOKENS = frozenset(
+    {"masthead", "site-header", "siteheader", "site-branding", "branding", "headerimg", "header-outer", "header-inner"}
+)
 MIN_STANDFIRST, MAX_STANDFIRST = 40, 800  # shorter: a kicker or a label; longer: more than one paragraph
 SHORT_READING = 500  # characters: a reading this short may be all the names of boilerplate left of the post …
 # … when reading them as layout finds this many times as much elsewhere: where the names hid the article, 7 to 100
@@ -222,19 +224,23 @@ def within(element: etree._Element, container: etree._Element) -> bool:
 
 def article_headline_before(element: etree._Element) -> etree._Element | None:
     """The last ``<h1>`` before ``element`` in the page's order that is not the site's logo in its masthead
-    (``masthead``, ``branding``, ``site-header``, Blogger's and Kubrick's ``#header``). Names of boilerplate
-    do not rule one out: the article's own ``<h1>`` stands in a ``breadcrumb`` or ``sidebar-grid`` box too."""
+    (a block named ``masthead``, ``site-header``, ``branding``, Blogger's and Kubrick's ``#header``, that does
+    not hold ``element`` too: an unclosed masthead holds the whole page). Names of boilerplate do not rule an
+    ``<h1>`` out: the article's own stands in a ``breadcrumb`` or ``sidebar-grid`` box too."""
+    around_element = set(element.iterancestors())
     for level in (element, *element.iterancestors()):
         for before in level.itersiblings(preceding=True):
             for headline in reversed(list(before.iter("h1"))):
-                if not any(is_masthead(above) for above in headline.iterancestors()):
+                above = (a for a in headline.iterancestors() if a not in around_element)
+                if not any(is_masthead(block) for block in above):
                     return headline
     return None
 
 
 def is_masthead(element: etree._Element) -> bool:
-    """The site's masthead by its names (an article's own header is often just ``header`` by class)."""
-    return element.get("id") == "header" or MASTHEAD_WORDS.search(element_names(element)) is not None
+    """The site's masthead by a whole class or id token (an article's own header is often ``header`` by class,
+    Twenty Twenty's ``entry-header-inner``)."""
+    return element.get("id") == "header" or any(token in MASTHEAD_TOKENS for token in element_names(element).split())
 
 
 def element_names(element: etree._Element) -> str:
@@ -388,7 +394,7 @@ class MainText:
             return None
         found = self.named_standfirst(headline, first)
         stem = found.rstrip(" .…[]") if found else ""  # WordPress's excerpt ends "[…]": the first words again
-        if not stem or any(stem in paragraph for paragraph in paragraphs):
+        if not stem or stem in " ".join(paragraphs):  # the 55 words of an excerpt can run past a paragraph
             return None
         return found
 
