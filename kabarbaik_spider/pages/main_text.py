@@ -107,6 +107,7 @@ NOT_STANDFIRST_WORDS = re.compile(
     r"caption|credit|photo|image|img|media|asset|gallery|slide|video|author|byline|date|meta|feature|leader"
     r"|carousel|site-|product|toc|privacy"
 )
+STANDFIRST_BLOCKS = frozenset({"p", "div", *HEADINGS})  # where a standfirst box writes its paragraph
 MEDIA_TAGS = ("figure", "figcaption", "img", "picture", "video")  # a standfirst is words: a block with these is not one
 MASTHEAD_TOKENS = frozenset(
     {"masthead", "site-header", "siteheader", "site-branding", "branding", "headerimg", "header-outer", "header-inner"}
@@ -153,18 +154,12 @@ def link_length(element: etree._Element) -> int:
     return sum(len(visible_text(link)) for link in element.iter("a"))
 
 
-def is_boilerplate(element: etree._Element) -> bool:
-    """Class or id names boilerplate: per token, a BEM name by its last part, unless it starts as the article's."""
-    names = element.get("class")
-    ident = element.get("id")
-    if ident:
-        names = f"{names} {ident}" if names else ident
-    return names_boilerplate(names) if names else False
-
-
 @lru_cache(maxsize=8192)
 def names_boilerplate(names: str) -> bool:
-    """:func:`is_boilerplate` for one class-and-id string (pages repeat theirs: read once)."""
+    """Class or id names boilerplate: per token, a BEM name by its last part, unless it starts as the article's.
+
+    Read per class-and-id string (``MainText.is_noise``, ``not_standfirst``): pages repeat theirs, read once.
+    """
     names = names.lower()  # the words are lower case: a case-blind search costs four times as much
     if CONSENT_WORDS.search(names):
         return True
@@ -200,7 +195,7 @@ def standfirst_block(element: etree._Element) -> etree._Element | None:
             continue
         if NOT_STANDFIRST_WORDS.search(element_names(inner)):
             continue
-        if inner.tag in ("p", "div", *HEADINGS) and has_own_text(inner):
+        if inner.tag in STANDFIRST_BLOCKS and has_own_text(inner):
             return inner
         stack.extend(reversed(inner))
     return None
