@@ -11,6 +11,7 @@ from kabarbaik_spider.pages.main_text import Found, find_main_text
 from kabarbaik_spider.pages.second_opinion import (
     MAX_HTML_CHARACTERS,
     MIN_AGREEMENT,
+    SHORT_TEXT,
     UNSURE_OTHER_TEXT,
     UNSURE_SHARE,
     agreement,
@@ -76,17 +77,50 @@ def test_where_the_finder_is_unsure_and_trafilatura_reads_another_text_the_body_
     assert "body" in parser.fallbacks  # below the theme's container, counted as such by the crawl
 
 
-def test_a_sure_finder_is_never_second_guessed() -> None:
-    paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE)
+def test_a_sure_finder_of_a_long_reading_is_never_second_guessed() -> None:
+    article = [f"{text} (part {n})" for n in range(1, 7) for text in ARTICLE]  # 24 paragraphs
+    paragraphs = "".join(f"<p>{text}</p>" for text in article)
     html = f'<html><body><div class="story"><h1>Bridge</h1>{paragraphs}</div></body></html>'
     found = find_main_text(page_selector(html).root)
-    assert found.other_text <= UNSURE_OTHER_TEXT
-    # A sure reading of one paragraph, where trafilatura would read four (agreement 0.4): not asked.
-    assert agreement(ARTICLE[:1], trafilatura_paragraphs(html, URL)) < MIN_AGREEMENT
-    assert second_opinion(Found(ARTICLE[:1], found.other_text), html, URL) is None
-    parser = ArticleParser(html, URL)
-    assert parser.field("body") == "\n\n".join(ARTICLE)
-    assert parser.sources["body"] == "structure"
+    assert found.other_text <= UNSURE_OTHER_TEXT and found.paragraphs == article
+    # A sure reading of a third of it, long enough, where trafilatura would read it all (agreement 0.5): not asked.
+    third = article[:8]
+    assert len("".join(third)) >= SHORT_TEXT
+    assert agreement(third, trafilatura_paragraphs(html, URL)) < MIN_AGREEMENT
+    assert second_opinion(Found(third, found.other_text), html, URL) is None
+
+
+def test_a_short_reading_gives_way_to_trafilatura_only_for_another_text_or_six_times_as_much() -> None:
+    """A short reading is second-guessed though the finder is sure of it: the names of boilerplate may have hid
+    the article around it. trafilatura's reading of the same text and a little more is how it adds a sidebar to a
+    one-paragraph post (it reads every paragraph of a page whose text it finds short)."""
+    paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE)
+    four = f'<html><body><div class="story"><h1>Bridge</h1>{paragraphs}</div></body></html>'
+    assert len(ARTICLE[0]) < SHORT_TEXT
+    assert agreement(ARTICLE[:1], trafilatura_paragraphs(four, URL)) < MIN_AGREEMENT
+    assert second_opinion(Found(ARTICLE[:1], 0.0), four, URL) is None  # the same text and three times more
+    eight = four.replace("</div>", "".join(f"<p>{t} Again.</p>" for t in ARTICLE) + "</div>")
+    assert second_opinion(Found(ARTICLE[:1], 0.0), eight, URL) is not None  # the same text and seven times more
+    tweet = "Our new podcast episode is out now: listen wherever you get your podcasts, and tell a friend about it!"
+    assert second_opinion(Found([tweet], 0.0), four, URL) is not None  # another text
+
+
+def test_a_post_of_short_lines_is_read_and_not_the_tweet_beside_it() -> None:
+    """A poem's lines are each too short to be an article's text, so the finder read the one long text on the page,
+    a tweet in a sidebar widget; its reading is short, and trafilatura reads the poem."""
+    lines = ["Hujan turun pelan", "di atas genteng tua,", "ibu menanak nasi,", "ayah membaca koran,",
+             "adik menggambar kapal", "di buku yang basah.", "Sore yang biasa", "di rumah kami."]  # fmt: skip
+    tweet = (
+        "Puisi baru untuk minggu ini sudah terbit di blog, terima kasih kepada semua pembaca yang setia menunggu dan "
+        "mengirim pesan hangat setiap pekan, sampai jumpa!"
+    )
+    widget = f"<ul class='widgets'><li class='widget twitter'><h2>Twitter</h2><ul><li>{tweet}</li></ul></li></ul>"
+    poem = "".join(f"<p>{line}</p>" for line in lines)
+    html = f"<html><body><div class='wrap'><div class='post'><h1>Sore</h1>{poem}</div>{widget}</div></body></html>"
+    assert find_main_text(page_selector(html).root).paragraphs == [tweet]
+    parser = ArticleParser(html, "https://blog.example/2025/05/sore/")
+    assert parser.field("body") == "\n\n".join(lines)
+    assert parser.sources["body"] == "trafilatura"
 
 
 def test_an_unsure_finder_that_trafilatura_agrees_with_keeps_its_own_reading() -> None:

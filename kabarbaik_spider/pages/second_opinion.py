@@ -5,10 +5,17 @@ article's. It may be the wrong one when that element holds much other text
 too (a video player's controls, a stream of teasers, a page of several
 stories), or only a part of the article when it holds less than 60% of the
 article-like text where it was looked for (a story whose paragraphs stand in
-several boxes). Only then is trafilatura asked (its fast mode, about 13 ms
-a page; about 10% of the pages of other sites measured pay it); when the two
+several boxes). Then trafilatura is asked (its fast mode, about 13 ms a
+page; about 10% of the pages of other sites measured pay it); when the two
 readings share less than 60% of their words, trafilatura's is taken. Where
 they agree, or trafilatura reads nothing, the finder's reading stands.
+
+A reading under 1,000 characters is asked about too, sure or not: the names
+of boilerplate may have hidden the article around it (a ``banner`` or
+``teaser`` box), or the finder read a tweet beside a poem whose lines are
+each too short to be prose. There trafilatura's reading is taken only when it
+is another text, or the same and six times as much: for a page whose text it
+finds short, trafilatura reads every paragraph, a sidebar's too.
 
 Measured on pages nobody tuned to (docs/site.md): it lifts body F1 where the
 finder picks a wrong block or a part of the right one, and costs little
@@ -29,11 +36,18 @@ from collections import Counter
 
 import trafilatura
 
-from kabarbaik_spider.pages.main_text import Found
+from kabarbaik_spider.pages.main_text import LONGER_READING, Found
 
 UNSURE_OTHER_TEXT = 0.4  # the finder's element holds this much other text per character of article text
 UNSURE_SHARE = 0.6  # ... or holds less than this share of the good text where it was looked for
 MIN_AGREEMENT = 0.6  # the two readings' bag-of-words F1, below which trafilatura's is taken
+# A reading this short (characters) is second-guessed too, though the finder is sure of its block: the names
+# of boilerplate may have hidden the article around it (``banner``, ``teaser`` boxes), or it read a tweet.
+SHORT_TEXT = 1000
+# For a short reading only, trafilatura's is taken when it is another text (less than this share of the
+# finder's words is in it) or the same and LONGER_READING times as much: trafilatura reads every paragraph
+# of a page whose text it finds under 250 characters, and so adds a sidebar to a one-paragraph post.
+SAME_TEXT = 0.5
 # Larger pages are not second-guessed: trafilatura's time grows faster than the page (seconds past 2 MB
 # on a page of menus), and the largest of the 276 pages measured is 1.6 MB.
 MAX_HTML_CHARACTERS = 2_000_000
@@ -104,15 +118,22 @@ def without_headline(lines: list[str], headline: str | None) -> list[str]:
 
 
 def second_opinion(found: Found, html_text: str, url: str, headline: str | None = None) -> list[str] | None:
-    """trafilatura's paragraphs where the finder was unsure and trafilatura read another text; else None.
+    """trafilatura's paragraphs where the finder was unsure, or read little, and trafilatura read another text
+    (for a short reading: not the finder's and more, unless six times as much); else None.
 
     A page where the finder read nothing is left to JSON-LD's ``articleBody``, as before: the second opinion
     judges a choice, it does not stand in for one.
     """
     unsure = found.other_text > UNSURE_OTHER_TEXT or found.share < UNSURE_SHARE
-    if not found.paragraphs or not unsure or len(html_text) > MAX_HTML_CHARACTERS:
+    length = len("".join(found.paragraphs))
+    if not length or not (unsure or length < SHORT_TEXT) or len(html_text) > MAX_HTML_CHARACTERS:
         return None
     theirs = trafilatura_paragraphs(html_text, url, headline)
-    if theirs and agreement(found.paragraphs, theirs) < MIN_AGREEMENT:
+    if not theirs:
+        return None
+    ours_in_theirs, _, agreed = overlap(found.paragraphs, theirs)
+    if agreed >= MIN_AGREEMENT:
+        return None
+    if unsure or ours_in_theirs < SAME_TEXT or len("".join(theirs)) >= LONGER_READING * length:
         return theirs
     return None
