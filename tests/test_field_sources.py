@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from site_fixtures import PROJECT_ROOT, model_fixtures, read_page
+from site_fixtures import PROJECT_ROOT, api_posts, model_fixtures, read_page
 
+from kabarbaik_spider.pages.api import api_article
 from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.sources import JSONLD, META, THEME, Source, Sources
 
@@ -77,3 +78,17 @@ def test_a_key_no_source_gives_has_no_source_and_is_tried_in_order() -> None:
     assert parser.field("views") is None
     assert "views" not in parser.sources
     assert parser.orders["views"] == (THEME, "words")
+
+
+def test_every_channel_gives_text_in_composed_unicode() -> None:
+    """An ``é`` written as ``e`` and a combining accent is one letter to a reader and two to a search: the page and
+    the REST API's record give it as one code point (NFC), in the title and the body alike."""
+    decomposed, composed = "Pe\u0301sta Kebudayaan", "P\u00e9sta Kebudayaan"
+    html = read_page(PEMKAB).replace("Ini Cara Pemkab Bojonegoro", decomposed)
+    assert decomposed in html and composed not in html
+    item = ArticleParser(html, PEMKAB).article()
+    assert item.title is not None and item.title.startswith(composed)
+    content = f"<p>{decomposed} dibuka.</p>"
+    post = {**api_posts()[0], "title": {"rendered": decomposed}, "content": {"rendered": content}}
+    record = api_article(post)
+    assert (record.title, record.body) == (composed, f"{composed} dibuka.")

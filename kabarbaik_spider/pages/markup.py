@@ -7,6 +7,7 @@ finder cannot drift apart on what, say, "not the article" means.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 from urllib.parse import urljoin
 
@@ -116,6 +117,19 @@ def visible_text(element: etree._Element) -> str:
         if node is not element:
             parts.append(node.tail or "")
     return _SPACES.sub(" ", "".join(parts)).strip()
+
+
+def composed(value: Any) -> Any:
+    """A field's text (or each text of a list) in Unicode's composed form, NFC; other values as they are.
+
+    The same letter can be one code point or a letter and a combining mark (``é``, Bengali ``য়``): search,
+    joins and counts would see two words. NFC is the web's form (W3C's character model) and trafilatura's.
+    """
+    if isinstance(value, str):
+        return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+    if isinstance(value, list):
+        return [composed(item) for item in value]
+    return value
 
 
 def has_value(value: Any) -> bool:

@@ -19,7 +19,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 
 from kabarbaik_spider.items import ARTICLE_KEYS, Article
-from kabarbaik_spider.pages.markup import has_value, visible_text
+from kabarbaik_spider.pages.markup import composed, has_value, visible_text
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
@@ -328,7 +328,8 @@ class FieldReader:
     field-source stats, Fundus's attribute registry). A method that returns
     a plain value has one source, ``channel``. A reader never raises, whatever
     its input: an error in a source costs that source (the next one is
-    tried) and is named in ``errors``; it never costs the article.
+    tried) and is named in ``errors``; it never costs the article. Texts
+    leave in Unicode's composed form (NFC), whichever channel read them.
     """
 
     field_methods: ClassVar[dict[str, str]] = {}
@@ -342,7 +343,7 @@ class FieldReader:
 
     def field(self, key: str) -> Any:
         if key not in self._values:
-            self._values[key] = self._read(key)
+            self._values[key] = composed(self._read(key))
         return self._values[key]
 
     def _read(self, key: str) -> Any:
