@@ -19,7 +19,9 @@ How the block is found, in the order it happens:
    comment, newsletter, sidebar, consent …) are left out. A class name is
    read per token, and for BEM names (``sidebar-grid__content``) by its last
    part, so a layout grid named after its sidebar does not hide the article it
-   holds; an element that holds the page's ``<h1>`` is never noise. When
+   holds; an element that holds the page's ``<h1>`` is never noise, and the
+   term classes WordPress's ``post_class()`` gives a post (``tag-share``,
+   ``category-social``) name its tags, not boilerplate. When
    these names hid every good block (page
    builders name every block a ``widget``, layouts their main column after
    the sidebar beside it), the page is read again with only consent and
@@ -117,6 +119,11 @@ SHORT_READING = 500  # characters: a reading this short may be all the names of 
 # … when reading them as layout finds this many times as much elsewhere: where the names hid the article, 7 to 100
 # times (trafilatura's evaluation pages); a sidebar beside a one-paragraph post is 3 or 4 times the post
 LONGER_READING = 6
+# WordPress's post_class() names the post's element by its type and status (``post type-post status-publish``)
+# and by each of its terms: ``tag-bgh``, ``category-social-media``. Those are the post's tags, not the element's
+# role, though ``tag`` and ``social`` name boilerplate anywhere else.
+WORDPRESS_POST_MARKS = ("type-", "status-")  # both start a token of every post_class()
+WORDPRESS_TERM = re.compile(r"(?:tag|category|post_tag)-")
 HEADLINE_ARTICLE_SHARE = 0.25  # the <h1>'s <article> must hold this share of the good text to be the scope
 
 
@@ -165,7 +172,11 @@ def names_boilerplate(names: str) -> bool:
         return True
     if not BOILERPLATE_WORDS.search(names):  # most names: one search of the whole string says no
         return False
-    for token in names.split():
+    tokens = names.split()
+    post_class = all(any(token.startswith(mark) for token in tokens) for mark in WORDPRESS_POST_MARKS)
+    for token in tokens:
+        if post_class and WORDPRESS_TERM.match(token):  # ``tag-share``: the post is tagged "share"
+            continue
         part = token.rsplit("__", 1)[-1]
         if BOILERPLATE_WORDS.search(part) and not ARTICLE_WORDS.match(part):
             return True
