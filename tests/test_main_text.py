@@ -176,6 +176,29 @@ def test_visible_text_joins_inline_elements_and_spaces_blocks() -> None:
     assert visible_text(page_selector("<p>kosong</p>").root) == "kosong"
 
 
+def test_a_rubys_reading_is_left_out_unless_the_page_writes_it_in_parentheses_too() -> None:
+    """Furigana (or pinyin) stand above the words they read, not in the line: ``<rt>`` is left out and the ruby
+    flows inside its line, in the title and in the body. A page that also gives the line without ruby (the
+    reading in ``<rp>`` parentheses) is read as that line, as a reader without ruby sees it."""
+    sentence = "子どもへの虐待をなくすための法律ができて、親が子どもを教育するために、体罰を禁止することになりました。"
+    ruby = (
+        sentence.replace("子ども", "<ruby>子<rt>こ</rt></ruby>ども", 1)
+        .replace("虐待", "<ruby>虐待<rt>ぎゃくたい</rt></ruby>")
+        .replace("法律", "<ruby><rb>法律</rb><rt>ほうりつ</rt></ruby>")
+    )
+    named = (
+        "韓国の<ruby><rb>尹錫悦</rb><rp>（</rp><rt>ユンソンニョル</rt><rp>）</rp></ruby>"
+        "大統領は３日夜、緊急談話を出した。"
+    )
+    html = (
+        "<html><body><h1><ruby>体罰<rt>たいばつ</rt></ruby>の禁止</h1>"
+        f'<div class="entry-content"><p>{ruby}</p><p>{named}</p></div></body></html>'
+    )
+    parser = ArticleParser(html, URL)
+    assert parser.field("title") == "体罰の禁止"
+    assert parser.field("body") == f"{sentence}\n\n韓国の尹錫悦（ユンソンニョル）大統領は３日夜、緊急談話を出した。"
+
+
 def test_a_boilerplate_word_inside_another_word_does_not_hide_the_article() -> None:
     text = paragraphs(3)
     html = page(

@@ -74,8 +74,13 @@ CONSENT_WORDS = re.compile(r"consent|gdpr|onetrust|cookie")
 HIDDEN_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 INLINE_TAGS = frozenset(
     {"a", "b", "strong", "em", "i", "span", "u", "small", "sub", "sup", "mark", "abbr", "cite", "code", "q",
-     "time", "s", "font", "wbr", "del", "ins", "bdi", "bdo", "label", "img", "data", "dfn", "kbd", "var", "tt"}
+     "time", "s", "font", "wbr", "del", "ins", "bdi", "bdo", "label", "img", "data", "dfn", "kbd", "var", "tt",
+     "ruby", "rb", "rp", "rt", "rtc"}
 )  # fmt: skip
+# A ruby's reading (``<ruby>漢字<rt>かんじ</rt></ruby>``: furigana, pinyin) stands above its words, not in the
+# line, and is left out; but where the page gives the line without ruby too, in ``<rp>`` parentheses, the text
+# is that line, ``漢字(かんじ)``, as a reader without ruby sees it.
+RUBY_READINGS = frozenset({"rt", "rtc"})
 _SPACES = re.compile(r"\s+")
 
 
@@ -89,7 +94,7 @@ def visible_text(element: etree._Element) -> str:
         return _SPACES.sub(" ", element.text or "").strip()
     for node in element.iterdescendants():
         tag = node.tag
-        if tag.__class__ is not str or tag not in INLINE_TAGS:
+        if tag.__class__ is not str or tag not in INLINE_TAGS or tag in RUBY_READINGS:
             break
     else:  # inline elements only (most paragraphs): lxml joins the text
         return _SPACES.sub(" ", "".join(element.itertext())).strip()
@@ -101,7 +106,7 @@ def visible_text(element: etree._Element) -> str:
             parts.append("" if hidden else node.tail or "")
             continue
         if event == "start":
-            if hidden or tag in HIDDEN_TEXT_TAGS:
+            if hidden or tag in HIDDEN_TEXT_TAGS or (tag in RUBY_READINGS and not in_parentheses(node)):
                 hidden += 1
                 continue
             if tag not in INLINE_TAGS:
@@ -117,6 +122,12 @@ def visible_text(element: etree._Element) -> str:
         if node is not element:
             parts.append(node.tail or "")
     return _SPACES.sub(" ", "".join(parts)).strip()
+
+
+def in_parentheses(reading: etree._Element) -> bool:
+    """A ruby's reading the page also writes in ``<rp>`` parentheses (its ruby holds an ``<rp>``)."""
+    ruby = next(reading.iterancestors("ruby"), None)
+    return ruby is not None and next(ruby.iter("rp"), None) is not None
 
 
 def composed(value: Any) -> Any:
