@@ -96,6 +96,18 @@ def test_boilerplate_inside_the_article_is_left_out_by_its_class_names() -> None
     assert body_of(html) == "\n\n".join(text)
 
 
+def test_a_box_named_after_the_article_and_then_boilerplate_is_boilerplate() -> None:
+    """``post-content`` and ``article-body`` name the article, but ``content-related-stories``, ``post-share`` and
+    ``entry-author-box`` name boxes in it: what follows the article's word says what the box is."""
+    text = paragraphs(3)
+    boxes = "".join(
+        f'<div class="{name}"><p>Kotak lain {n}: {LONG}</p></div>'
+        for n, name in enumerate(("content-related-stories", "post-share", "entry-author-box"))
+    )
+    html = page(f'<div class="post-content"><h1>Judul</h1>{"".join(f"<p>{p}</p>" for p in text)}{boxes}</div>')
+    assert body_of(html) == "\n\n".join(text)
+
+
 def test_a_video_players_fallback_text_is_not_the_articles() -> None:
     """What a ``<video>`` or ``<audio>`` holds is shown only by a browser that cannot play it (video.js's
     "please enable JavaScript" paragraph): never text of the article."""

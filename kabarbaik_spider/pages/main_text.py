@@ -18,11 +18,13 @@ How the block is found, in the order it happens:
    under elements whose class or id names boilerplate (related, share,
    comment, newsletter, sidebar, consent …) are left out. A class name is
    read per token, and for BEM names (``sidebar-grid__content``) by its last
-   part, so a layout grid named after its sidebar does not hide the article it
-   holds; an element that holds the page's ``<h1>`` is never noise, and the
-   term classes WordPress's ``post_class()`` gives a post (``tag-share``,
-   ``category-social``) name its tags, not boilerplate. When
-   these names hid every good block (page
+   part, so a layout grid named after its sidebar does not hide the article
+   it holds. A token that starts with the article's word is the article's
+   (``post-content``) unless what follows is boilerplate (``post-share``,
+   ``content-related-stories``). An element that holds the page's ``<h1>``
+   is never noise, and the term classes WordPress's ``post_class()`` gives a
+   post (``tag-share``, ``category-social``) name its tags, not boilerplate.
+   When these names hid every good block (page
    builders name every block a ``widget``, layouts their main column after
    the sidebar beside it), the page is read again with only consent and
    comment names as noise: the names were layout, and an empty body is the
@@ -124,6 +126,9 @@ LONGER_READING = 6
 # role, though ``tag`` and ``social`` name boilerplate anywhere else.
 WORDPRESS_POST_MARKS = ("type-", "status-")  # both start a token of every post_class()
 WORDPRESS_TERM = re.compile(r"(?:tag|category|post_tag)-")
+# The article's words a class token starts with (``post-``, ``content-``, ``entry_``): what follows them says what
+# the element is, ``post-content`` the article, ``content-related-stories`` and ``post-share`` boxes in it.
+LEADING_ARTICLE_WORDS = re.compile(rf"^(?:(?:{ARTICLE_WORDS.pattern})[-_]?)+")
 HEADLINE_ARTICLE_SHARE = 0.25  # the <h1>'s <article> must hold this share of the good text to be the scope
 
 
@@ -163,7 +168,8 @@ def link_length(element: etree._Element) -> int:
 
 @lru_cache(maxsize=8192)
 def names_boilerplate(names: str) -> bool:
-    """Class or id names boilerplate: per token, a BEM name by its last part, unless it starts as the article's.
+    """Class or id names boilerplate: per token, a BEM name by its last part, unless it starts as the article's
+    and what follows that start is not boilerplate too (``post-content`` is the article, ``post-share`` not).
 
     Read per class-and-id string (``MainText.is_noise``, ``not_standfirst``): pages repeat theirs, read once.
     """
@@ -179,6 +185,9 @@ def names_boilerplate(names: str) -> bool:
             continue
         part = token.rsplit("__", 1)[-1]
         if BOILERPLATE_WORDS.search(part) and not ARTICLE_WORDS.match(part):
+            return True
+        rest = LEADING_ARTICLE_WORDS.sub("", part)
+        if rest != part and BOILERPLATE_WORDS.search(rest):
             return True
     return False
 

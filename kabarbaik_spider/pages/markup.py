@@ -63,8 +63,8 @@ BOILERPLATE_WORDS = re.compile(
     r"|syndication|viral|criteo|fact-?box|-stories|next-(?:post|article|story)|expandable|\bratings?\b|timestamp"
     r"|user-info|user-profile|button|embed|attachment|-icon|permission|sociable|navbar|navbox|subnav|navigation"
 )
-# … unless the token starts by naming the article itself (``post-content``, ``article-body``; but
-# ``related-posts`` is boilerplate),
+# … unless the token starts by naming the article itself and goes on as the article too (``post-content``,
+# ``article-body``; but ``related-posts`` and ``post-share`` are boilerplate),
 ARTICLE_WORDS = re.compile(r"article|body|content|main|story|text|post|entry")
 # and of cookie and consent dialogs, which are never the article whatever else they are called.
 CONSENT_WORDS = re.compile(r"consent|gdpr|onetrust|cookie")
