@@ -108,6 +108,23 @@ def test_a_box_named_after_the_article_and_then_boilerplate_is_boilerplate() -> 
     assert body_of(html) == "\n\n".join(text)
 
 
+def test_an_article_written_as_sibling_divs_in_a_column_of_much_else_is_read_whole() -> None:
+    """The column holds the article's two ``<div>`` s and a long list of other stories' links; it loses to the
+    first ``<div>`` alone, and the second, beside it, is read with it. A promotion box there, holding blocks of
+    its own, is not a text block beside it and stays out."""
+    first = f"Gempa mengguncang pesisir selatan pada Senin malam. {LONG}"
+    second = "Warga diminta tetap tenang dan menjauhi pantai sampai ada kabar resmi dari petugas."
+    promo = (
+        "<div class='box'><p>Artikel ini khusus untuk pelanggan kami.</p><p>Daftar sekarang, gratis sebulan.</p></div>"
+    )
+    stories = "".join(
+        f"<li><a href='/b{n}/'>Berita lain nomor {n} dari seluruh Nusantara hari ini</a></li>" for n in range(30)
+    )
+    blocks = f"<div class='block'>{first}</div><div class='block'>{second}</div>"
+    column = f"<div id='entry'>{blocks}{promo}<ul>{stories}</ul></div>"
+    assert body_of(page(f"<main><h1>Judul</h1>{column}</main>")) == f"{first}\n\n{second}"
+
+
 def test_a_video_players_fallback_text_is_not_the_articles() -> None:
     """What a ``<video>`` or ``<audio>`` holds is shown only by a browser that cannot play it (video.js's
     "please enable JavaScript" paragraph): never text of the article."""

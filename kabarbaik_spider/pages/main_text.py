@@ -43,7 +43,9 @@ How the block is found, in the order it happens:
    other text; the best scoring element wins. A parent of several chunks of
    the text (a body split by ads or by a layout grid) wins over one chunk;
    the page's ``<body>`` loses to the article because of its menus, teasers
-   and footers.
+   and footers. When the winner is one text block, the good text blocks
+   beside it (its parent's) are read with it: an article of sibling
+   ``<div>`` s in a column that lost for the other stories it lists.
 5. **The headline's article.** When the ``<h1>`` stands in an ``<article>``
    that holds a quarter of the page's good text, the block is looked for
    only there: pages that list other stories (or load the next story) in
@@ -389,8 +391,30 @@ class MainText:
         return Found([lead, *paragraphs] if lead else paragraphs, other_text, share)
 
     def paragraphs(self, found: Chosen | None) -> list[str]:
-        """The text blocks of the element ``choose`` found (none when it found none)."""
-        return self.blocks_in(found[0], found[1]) if found is not None else []
+        """The text blocks of the element ``choose`` found (none when it found none).
+
+        When that element is one text block, the good text blocks beside it (its parent's other children that
+        are text blocks of 25 characters or more, with few links) are read with it, in the page's order: the
+        article written as sibling ``<div>`` s in a column of much else, which lost to one paragraph because of
+        what else it holds, not because the rest of the article is not text.
+        """
+        if found is None:
+            return []
+        best, walk = found[0], found[1]
+        mine = self.blocks_in(best, walk)
+        parent = best.getparent()
+        if parent is None or not any(element is best for element, _, _ in walk.blocks):
+            return mine
+        beside = {
+            element: text
+            for element, text, links in walk.blocks
+            if element is not best and element.getparent() is parent and element.tag not in HEADINGS
+            and len(text) >= MIN_GOOD and links <= MAX_LINK_SHARE * len(text)
+        }  # fmt: skip
+        if not beside:
+            return mine
+        order = [element for element, _, _ in walk.blocks if element is best or element in beside]
+        return [text for element in order for text in (mine if element is best else [beside[element]])]
 
     def standfirst(self, best: etree._Element, walk: Walk, paragraphs: list[str]) -> str | None:
         """The article's standfirst: the first block named as one (lead, intro, summary, dek …) between the
