@@ -497,6 +497,28 @@ def test_json_ld_s_article_body_waits_behind_the_text_on_the_page() -> None:
     assert body_of(html) == "\n\n".join(text)
 
 
+def test_a_caption_is_no_body_where_json_ld_holds_the_article() -> None:
+    """The page's scripts write the text, and the markup holds only the lead photo's caption. A short reading
+    where JSON-LD's ``articleBody`` holds six times its text gives way to it, before trafilatura is asked. A
+    short post that JSON-LD repeats stands."""
+    caption = (
+        "Presiden berbicara dalam debat yang disiarkan televisi di Taipei pada 29 Desember, menjelang pemilihan "
+        "presiden bulan depan, di hadapan para kandidat lain. Foto: AP"
+    )
+
+    def parsed(shown: str, written: list[str]) -> tuple[str | None, str]:
+        record = {"@type": "NewsArticle", "headline": "Judul", "articleBody": "\n".join(written)}
+        ld = f'<script type="application/ld+json">{json.dumps(record)}</script>'
+        body = f'<body><h1>Judul</h1><div class="lead"><p>{shown}</p></div><div id="app"></div></body>'
+        parser = ArticleParser(f"<html><head>{ld}</head>{body}</html>", URL)
+        return parser.field("body"), parser.sources["body"]
+
+    eight, two = paragraphs(8), paragraphs(2)
+    assert 6 * len(caption) <= len("".join(eight))
+    assert parsed(caption, eight) == ("\n\n".join(eight), "jsonld")
+    assert parsed(two[0], two[:1]) == (two[0], "structure")
+
+
 def test_a_wordpress_post_tagged_with_a_word_of_boilerplate_is_still_the_post() -> None:
     """post_class() names the post's element by its terms: ``tag-share`` and ``category-social`` are the post's
     tags, not its role. Read as boilerplate, they hid the post, and the names read as layout added the related box."""

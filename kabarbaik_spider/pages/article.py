@@ -23,7 +23,7 @@ from parsel import Selector, SelectorList
 
 from kabarbaik_spider.items import ARTICLE_KEYS, Article
 from kabarbaik_spider.pages.learned import read as read_learned
-from kabarbaik_spider.pages.main_text import find_main_text, text_blocks
+from kabarbaik_spider.pages.main_text import LONGER_READING, find_main_text, text_blocks
 from kabarbaik_spider.pages.markup import (
     NOT_CONTENT,
     NOT_IN_QUERY_LOOP,
@@ -34,7 +34,7 @@ from kabarbaik_spider.pages.markup import (
     post_block,
     post_id,
 )
-from kabarbaik_spider.pages.second_opinion import second_opinion, trafilatura_paragraphs
+from kabarbaik_spider.pages.second_opinion import SHORT_TEXT, second_opinion, trafilatura_paragraphs
 from kabarbaik_spider.pages.sources import (
     JSONLD,
     LEARNED,
@@ -808,8 +808,13 @@ class ArticleParser(FieldReader):
     def found_text(self) -> tuple[str, list[list[str]]]:
         """Who read the text, and each page's cleaned paragraphs: the finder, or trafilatura where the finder was
         unsure of the first page and trafilatura read another text there. Then trafilatura reads the later pages
-        too, for one voice, and the finder any of them trafilatura reads nothing of."""
+        too, for one voice, and the finder any of them trafilatura reads nothing of. Neither reads the text where
+        the finder's reading is short and JSON-LD's ``articleBody`` holds six times as much: the page's scripts
+        write the text, and what its markup holds is a caption or a teaser (the ``jsonld`` source then gives it)."""
         found = find_main_text(self.doc.root, SITE_NOISE)
+        length = len("".join(found.paragraphs))
+        if 0 < length < SHORT_TEXT and len(self.json_ld_body() or "") >= LONGER_READING * length:
+            return JSONLD, []
         theirs = second_opinion(found, self.texts[0], self.url, self.h1)
         if theirs is None or not (first := article_paragraphs(theirs)):
             more_found = (find_main_text(page.root, SITE_NOISE).paragraphs for page in self.more)
