@@ -90,19 +90,49 @@ def test_a_sure_finder_of_a_long_reading_is_never_second_guessed() -> None:
     assert second_opinion(Found(third, found.other_text), html, URL) is None
 
 
-def test_a_short_reading_gives_way_to_trafilatura_only_for_another_text_or_six_times_as_much() -> None:
+def test_a_short_reading_gives_way_only_to_another_text_where_the_finder_sees_text_or_six_times_as_long() -> None:
     """A short reading is second-guessed though the finder is sure of it: the names of boilerplate may have hid
-    the article around it. trafilatura's reading of the same text and a little more is how it adds a sidebar to a
-    one-paragraph post (it reads every paragraph of a page whose text it finds short)."""
+    the article around it. trafilatura's reading of the same text and more is how it adds a sidebar or a menu to
+    a short post (it reads every paragraph of a page whose text it finds short): refused, even at seven times.
+    Another text is taken where it stands in blocks the finder sees, or holds six times as much."""
     paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE)
     four = f'<html><body><div class="story"><h1>Bridge</h1>{paragraphs}</div></body></html>'
     assert len(ARTICLE[0]) < SHORT_TEXT
     assert agreement(ARTICLE[:1], trafilatura_paragraphs(four, URL)) < MIN_AGREEMENT
     assert second_opinion(Found(ARTICLE[:1], 0.0), four, URL) is None  # the same text and three times more
     eight = four.replace("</div>", "".join(f"<p>{t} Again.</p>" for t in ARTICLE) + "</div>")
-    assert second_opinion(Found(ARTICLE[:1], 0.0), eight, URL) is not None  # the same text and seven times more
+    assert second_opinion(Found(ARTICLE[:1], 0.0), eight, URL) is None  # the same text and seven times more
     tweet = "Our new podcast episode is out now: listen wherever you get your podcasts, and tell a friend about it!"
-    assert second_opinion(Found([tweet], 0.0), four, URL) is not None  # another text
+    assert second_opinion(Found([tweet], 0.0), four, URL) is not None  # another text, six times as long
+    assert second_opinion(Found([tweet], 0.0, 1.0, (tweet, *ARTICLE)), four, URL) is not None  # seen by the finder
+    short = f'<html><body><div class="story"><h1>Bridge</h1><p>{ARTICLE[0]}</p></div></body></html>'
+    assert second_opinion(Found([tweet], 0.0), short, URL) is None  # another text, unseen and not six times
+
+
+def test_a_short_post_is_not_given_up_for_a_related_teaser_or_the_sidebar_beside_it() -> None:
+    """Below a short post, a related box of ``<article>`` cards (trafilatura reads the first card: another text,
+    in a box the finder's names call boilerplate, and shorter); beside it, unnamed boxes of the site's notices
+    (trafilatura reads the post and all of them)."""
+    post = ARTICLE[:2]
+    cards = "".join(
+        f'<article class="card"><h3><a href="/r{n}/">Related story {n}</a></h3><p>Summary of related story {n}: '
+        "the harbour authority opened a new ferry line to the islands, with boats every hour in summer and twice "
+        "a day in winter, and the fishermen's union says the timetable leaves the early boats too little room "
+        "at the old quay.</p></article>"
+        for n in range(3)
+    )
+    story = f"<h1>{HEADLINE}</h1>" + '<div class="isi-berita">' + "".join(f"<p>{t}</p>" for t in post) + "</div>"
+    related = f'<html><body><div class="main">{story}<div class="related-posts">{cards}</div></div></body></html>'
+    notices = "".join(
+        f"<div class='box'><h3>Notice {n}</h3><p>The town library opens a reading room for children on Saturday {n}; "
+        "bring a library card and a friend, and ask at the desk for the new picture books.</p></div>"
+        for n in range(12)
+    )  # seven times the post's text
+    beside = f"<html><body><div class='left'>{story}</div><div class='right'>{notices}</div></body></html>"
+    for html in (related, beside):
+        parser = ArticleParser(html, URL)
+        assert parser.field("body") == "\n\n".join(post)
+        assert parser.sources["body"] == "structure"
 
 
 def test_a_post_of_short_lines_is_read_and_not_the_tweet_beside_it() -> None:

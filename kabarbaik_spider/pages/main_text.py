@@ -388,7 +388,8 @@ class MainText:
             return Found([], float("inf"), 0.0)
         best, walk, other_text, share = found
         lead = self.standfirst(best, walk, paragraphs)
-        return Found([lead, *paragraphs] if lead else paragraphs, other_text, share)
+        seen = tuple(text for _, text, _ in walk.blocks)
+        return Found([lead, *paragraphs] if lead else paragraphs, other_text, share, seen)
 
     def paragraphs(self, found: Chosen | None) -> list[str]:
         """The text blocks of the element ``choose`` found (none when it found none).
@@ -508,11 +509,13 @@ class Found:
     """What the finder read: the article's paragraphs; the chosen element's other text per character of its
     good text (menus, teasers, players' controls it holds): above about 0.4, the choice is unsure; and its
     share of the good text where it was looked for (the page, or the headline's ``<article>``): well below
-    1, the article may go on outside it."""
+    1, the article may go on outside it. And every text block the walk read outside boilerplate, the
+    chosen element's or not: the text the finder's names let it see."""
 
     paragraphs: list[str]
     other_text: float
     share: float = 1.0  # a reading made by hand (tests) holds all of the page's good text
+    seen: tuple[str, ...] = ()
 
 
 class Walk:

@@ -1,4 +1,4 @@
-"""trafilatura's reading of a page: a second opinion, asked only where the main-text finder is unsure.
+"""trafilatura's reading of a page: a second opinion, asked where the main-text finder is unsure or read little.
 
 The finder (``main_text.py``) picks the element whose text is most like an
 article's. It may be the wrong one when that element holds much other text
@@ -14,12 +14,15 @@ A reading under 1,000 characters is asked about too, sure or not: the names
 of boilerplate may have hidden the article around it (a ``banner`` or
 ``teaser`` box), or the finder read a tweet beside a poem whose lines are
 each too short to be prose. There trafilatura's reading is taken only when it
-is another text, or the same and six times as much: for a page whose text it
-finds short, trafilatura reads every paragraph, a sidebar's too.
+is another text, and either stands where the finder's names let it see text
+or holds six times as much. The finder's text with more around it is refused:
+for a page whose text it finds short, trafilatura reads every paragraph, a
+sidebar's and a menu's too; and another text it found only in boxes the
+finder calls boilerplate, and no longer, is a related post's teaser.
 
 Measured on pages nobody tuned to (docs/site.md): it lifts body F1 where the
 finder picks a wrong block or a part of the right one, and costs little
-elsewhere, because a sure finder is never second-guessed. The theme's
+elsewhere, because a sure finder of a long reading is never second-guessed. The theme's
 container and WordPress's record come before either: kabarbaik.co's pages
 reach this only when the theme's container is missing from one.
 
@@ -44,10 +47,13 @@ MIN_AGREEMENT = 0.6  # the two readings' bag-of-words F1, below which trafilatur
 # A reading this short (characters) is second-guessed too, though the finder is sure of its block: the names
 # of boilerplate may have hidden the article around it (``banner``, ``teaser`` boxes), or it read a tweet.
 SHORT_TEXT = 1000
-# For a short reading only, trafilatura's is taken when it is another text (less than this share of the
-# finder's words is in it) or the same and LONGER_READING times as much: trafilatura reads every paragraph
-# of a page whose text it finds under 250 characters, and so adds a sidebar to a one-paragraph post.
+# For a short reading the finder is sure of, trafilatura's is taken only when it is another text (less than
+# this share of the finder's words is in it: trafilatura reads every paragraph of a page whose text it finds
+# under 250 characters, and so adds a sidebar or a menu to a short post) …
 SAME_TEXT = 0.5
+# … and at least this share of its words stand in text blocks the finder's names let it see, or it holds
+# LONGER_READING times as much: another text found only in boilerplate, and no longer, is a related teaser.
+SEEN_TEXT = 0.5
 # Larger pages are not second-guessed: trafilatura's time grows faster than the page (seconds past 2 MB
 # on a page of menus), and the largest of the 276 pages measured is 1.6 MB.
 MAX_HTML_CHARACTERS = 2_000_000
@@ -119,7 +125,8 @@ def without_headline(lines: list[str], headline: str | None) -> list[str]:
 
 def second_opinion(found: Found, html_text: str, url: str, headline: str | None = None) -> list[str] | None:
     """trafilatura's paragraphs where the finder was unsure, or read little, and trafilatura read another text
-    (for a short reading: not the finder's and more, unless six times as much); else None.
+    (for a short reading: not the finder's text and more, and standing where the finder sees text or six times
+    as long); else None.
 
     A page where the finder read nothing is left to JSON-LD's ``articleBody``, as before: the second opinion
     judges a choice, it does not stand in for one.
@@ -134,6 +141,10 @@ def second_opinion(found: Found, html_text: str, url: str, headline: str | None 
     ours_in_theirs, _, agreed = overlap(found.paragraphs, theirs)
     if agreed >= MIN_AGREEMENT:
         return None
-    if unsure or ours_in_theirs < SAME_TEXT or len("".join(theirs)) >= LONGER_READING * length:
+    if unsure:
+        return theirs
+    if ours_in_theirs >= SAME_TEXT:  # the finder's text and more: a sidebar or a menu trafilatura's fallback adds
+        return None
+    if len("".join(theirs)) >= LONGER_READING * length or overlap(theirs, list(found.seen))[0] >= SEEN_TEXT:
         return theirs
     return None
