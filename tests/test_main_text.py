@@ -109,9 +109,9 @@ def test_a_box_named_after_the_article_and_then_boilerplate_is_boilerplate() -> 
 
 
 def test_an_article_written_as_sibling_divs_in_a_column_of_much_else_is_read_whole() -> None:
-    """The column holds the article's two ``<div>`` s and a long list of other stories' links; it loses to the
-    first ``<div>`` alone, and the second, beside it, is read with it. A promotion box there, holding blocks of
-    its own, is not a text block beside it and stays out."""
+    """The column holds the article's two ``<div class="block">`` s and a long list of other stories' links; it
+    loses to the first ``<div>`` alone, and the second, beside it, is read with it. A promotion box there, holding
+    blocks of its own, is not a text block beside it and stays out."""
     first = f"Gempa mengguncang pesisir selatan pada Senin malam. {LONG}"
     second = "Warga diminta tetap tenang dan menjauhi pantai sampai ada kabar resmi dari petugas."
     promo = (
@@ -123,6 +123,45 @@ def test_an_article_written_as_sibling_divs_in_a_column_of_much_else_is_read_who
     blocks = f"<div class='block'>{first}</div><div class='block'>{second}</div>"
     column = f"<div id='entry'>{blocks}{promo}<ul>{stories}</ul></div>"
     assert body_of(page(f"<main><h1>Judul</h1>{column}</main>")) == f"{first}\n\n{second}"
+
+
+def test_only_the_blocks_of_the_winners_own_kind_beside_it_are_read_with_it() -> None:
+    """A one-paragraph story among a photo's credit line, a view counter and an ad's table cell: blocks of another
+    kind than the paragraph (a ``<p>`` without the site's paragraph class, a ``<td>``) stay out. Read with the
+    blocks beside it, the story keeps its standfirst."""
+    story = f"BOJONEGORO - Jembatan gantung baru diresmikan di tepi Bengawan Solo. {LONG} {LONG}"
+    stories = "".join(
+        f"<li><a href='/b{n}/'>Berita lain nomor {n} dari seluruh Jawa Timur hari ini</a></li>" for n in range(30)
+    )
+    lines = (
+        "<p>Foto: Warga melintasi jembatan gantung baru di Desa Kanor (ANTARA/Budi Santoso)</p>"
+        f"<p>{story}</p><p>Dibaca 1.234 kali. Ikuti kami di Google News untuk kabar terbaru setiap hari.</p>"
+    )
+    assert body_of(page(f"<div class='detail'><h1>Judul</h1>{lines}<ul>{stories}</ul></div>")) == story
+    ad = "Pasang iklan Anda di sini! Hubungi bagian pemasaran kami di nomor yang tertera di bawah."
+    cells = f"<table><tr><td><h1>Judul</h1><p>{story}</p></td><td>{ad}</td><td><ul>{stories}</ul></td></tr></table>"
+    assert body_of(page(cells)) == story
+    first, second = f"Gempa mengguncang pesisir selatan pada Senin malam. {LONG}", f"Petugas mendata kerusakan. {LONG}"
+    blocks = f"<div class='block'>{first}</div><div class='block'>{second}</div>"
+    header = f"<header><h1>Judul gempa</h1><p class='standfirst'>{STANDFIRST}</p></header>"
+    column = f"<main>{header}<div id='entry'>{blocks}<ul>{stories}</ul></div></main>"
+    assert body_of(page(column)) == "\n\n".join([STANDFIRST, first, second])
+
+
+def test_a_layout_wrapper_named_after_its_sidebar_is_not_boilerplate() -> None:
+    """``content-sidebar-wrap`` (Genesis) and ``content-with-sidebar`` hold the article and the sidebar: a token
+    that starts with the article's word and goes on with a layout's word is layout, where ``post-share`` is a box."""
+    text = paragraphs(4)
+    boxes = (
+        f'<div class="related-posts"><p>Berita terkait: {LONG}</p></div>'
+        f'<div class="share-box"><p>Bagikan berita ini ke teman Anda: {LONG}</p></div>'
+    )
+    for wrapper in ("content-sidebar-wrap", "content-with-sidebar"):
+        html = page(
+            f'<div class="hero"><h1>Judul</h1></div><div class="{wrapper}"><main class="content">'
+            f'{"".join(f"<p>{p}</p>" for p in text)}{boxes}</main><aside class="sidebar"><p>{LONG}</p></aside></div>'
+        )
+        assert body_of(html) == "\n\n".join(text)
 
 
 def test_a_video_players_fallback_text_is_not_the_articles() -> None:

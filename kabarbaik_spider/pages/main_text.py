@@ -22,8 +22,10 @@ How the block is found, in the order it happens:
    it holds. A token that starts with the article's word is the article's
    (``post-content``) unless what follows is boilerplate (``post-share``,
    ``content-related-stories``). An element that holds the page's ``<h1>``
-   is never noise, and the term classes WordPress's ``post_class()`` gives a
-   post (``tag-share``, ``category-social``) name its tags, not boilerplate.
+   is never noise, and nor is, by its names, an element WordPress's
+   ``post_class()`` names (``post type-post status-publish``, as an
+   ``<article>``): its term classes (``tag-share``, ``category-social``,
+   a custom taxonomy's ``rubrik-social-media``) are the post's tags.
    When these names hid every good block (page
    builders name every block a ``widget``, layouts their main column after
    the sidebar beside it), the page is read again with only consent and
@@ -43,9 +45,10 @@ How the block is found, in the order it happens:
    other text; the best scoring element wins. A parent of several chunks of
    the text (a body split by ads or by a layout grid) wins over one chunk;
    the page's ``<body>`` loses to the article because of its menus, teasers
-   and footers. When the winner is one text block, the good text blocks
-   beside it (its parent's) are read with it: an article of sibling
-   ``<div>`` s in a column that lost for the other stories it lists.
+   and footers. When the winner is one text block, the text blocks beside
+   it of its tag and class are read with it: an article of sibling
+   ``<div class="block">`` s in a column that lost for the other stories it
+   lists.
 5. **The headline's article.** When the ``<h1>`` stands in an ``<article>``
    that holds a quarter of the page's good text, the block is looked for
    only there: pages that list other stories (or load the next story) in
@@ -124,13 +127,16 @@ SHORT_READING = 500  # characters: a reading this short may be all the names of 
 # times (trafilatura's evaluation pages); a sidebar beside a one-paragraph post is 3 or 4 times the post
 LONGER_READING = 6
 # WordPress's post_class() names the post's element by its type and status (``post type-post status-publish``)
-# and by each of its terms: ``tag-bgh``, ``category-social-media``. Those are the post's tags, not the element's
-# role, though ``tag`` and ``social`` name boilerplate anywhere else.
+# and by each of its terms: ``tag-bgh``, ``category-social-media``, a custom taxonomy's ``rubrik-share``. Those
+# are the post's tags, not the element's role, though ``tag`` and ``social`` name boilerplate anywhere else:
+# such an element is the post, as an <article> is.
 WORDPRESS_POST_MARKS = ("type-", "status-")  # both start a token of every post_class()
-WORDPRESS_TERM = re.compile(r"(?:tag|category|post_tag)-")
 # The article's words a class token starts with (``post-``, ``content-``, ``entry_``): what follows them says what
 # the element is, ``post-content`` the article, ``content-related-stories`` and ``post-share`` boxes in it.
 LEADING_ARTICLE_WORDS = re.compile(rf"^(?:(?:{ARTICLE_WORDS.pattern})[-_]?)+")
+# … but not a layout's wrapper, named after the column beside the article (``content-sidebar-wrap``,
+# ``content-with-sidebar``, ``main-widgets``): it holds the article.
+LAYOUT_WORDS = re.compile(r"sidebar|widget")
 HEADLINE_ARTICLE_SHARE = 0.25  # the <h1>'s <article> must hold this share of the good text to be the scope
 
 
@@ -181,15 +187,14 @@ def names_boilerplate(names: str) -> bool:
     if not BOILERPLATE_WORDS.search(names):  # most names: one search of the whole string says no
         return False
     tokens = names.split()
-    post_class = all(any(token.startswith(mark) for token in tokens) for mark in WORDPRESS_POST_MARKS)
+    if all(any(token.startswith(mark) for token in tokens) for mark in WORDPRESS_POST_MARKS):
+        return False  # post_class(): the post, whatever its terms are called (``tag-share``)
     for token in tokens:
-        if post_class and WORDPRESS_TERM.match(token):  # ``tag-share``: the post is tagged "share"
-            continue
         part = token.rsplit("__", 1)[-1]
         if BOILERPLATE_WORDS.search(part) and not ARTICLE_WORDS.match(part):
             return True
         rest = LEADING_ARTICLE_WORDS.sub("", part)
-        if rest != part and BOILERPLATE_WORDS.search(rest):
+        if rest != part and BOILERPLATE_WORDS.search(rest) and not LAYOUT_WORDS.search(rest):
             return True
     return False
 
@@ -394,22 +399,22 @@ class MainText:
     def paragraphs(self, found: Chosen | None) -> list[str]:
         """The text blocks of the element ``choose`` found (none when it found none).
 
-        When that element is one text block, the good text blocks beside it (its parent's other children that
-        are text blocks of 25 characters or more, with few links) are read with it, in the page's order: the
-        article written as sibling ``<div>`` s in a column of much else, which lost to one paragraph because of
-        what else it holds, not because the rest of the article is not text.
+        When that element is one text block, the text blocks beside it of its own tag and class (the site's
+        paragraph, repeated: ``<div class="block">``) are read with it, in the page's order: the article
+        written as sibling ``<div>`` s in a column of much else, which lost to one paragraph because of what
+        else it holds. Blocks of another kind beside it (a caption's line, a view counter, an ad's cell) are not.
         """
         if found is None:
             return []
         best, walk = found[0], found[1]
         mine = self.blocks_in(best, walk)
-        parent = best.getparent()
-        if parent is None or not any(element is best for element, _, _ in walk.blocks):
+        parent, kind = best.getparent(), (best.tag, best.get("class"))
+        if parent is None or not kind[1] or not any(element is best for element, _, _ in walk.blocks):
             return mine
         beside = {
             element: text
             for element, text, links in walk.blocks
-            if element is not best and element.getparent() is parent and element.tag not in HEADINGS
+            if element is not best and element.getparent() is parent and (element.tag, element.get("class")) == kind
             and len(text) >= MIN_GOOD and links <= MAX_LINK_SHARE * len(text)
         }  # fmt: skip
         if not beside:
@@ -428,7 +433,8 @@ class MainText:
         """
         if not paragraphs:
             return None
-        first = next((e for e, text, _ in walk.blocks if text == paragraphs[0] and within(e, best)), None)
+        around = best.getparent() if best.getparent() is not None else best  # the text blocks beside it are read too
+        first = next((e for e, text, _ in walk.blocks if text == paragraphs[0] and within(e, around)), None)
         headline = article_headline_before(first) if first is not None else None
         if first is None or headline is None:
             return None
