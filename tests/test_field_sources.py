@@ -82,7 +82,7 @@ def test_a_key_no_source_gives_has_no_source_and_is_tried_in_order() -> None:
 
 def test_every_channel_gives_text_in_composed_unicode() -> None:
     """An ``é`` written as ``e`` and a combining accent is one letter to a reader and two to a search: the page and
-    the REST API's record give it as one code point (NFC), in the title and the body alike."""
+    the REST API's record give it as one code point (NFC), in the title and the body alike; a URL stays as written."""
     decomposed, composed = "Pe\u0301sta Kebudayaan", "P\u00e9sta Kebudayaan"
     html = read_page(PEMKAB).replace("Ini Cara Pemkab Bojonegoro", decomposed)
     assert decomposed in html and composed not in html
@@ -92,3 +92,5 @@ def test_every_channel_gives_text_in_composed_unicode() -> None:
     post = {**api_posts()[0], "title": {"rendered": decomposed}, "content": {"rendered": content}}
     record = api_article(post)
     assert (record.title, record.body) == (composed, f"{composed} dibuka.")
+    url = "https://kabarbaik.co/pe\u0301sta-kebudayaan/"  # a URL's characters are its identity: left as written
+    assert ArticleParser(html.replace(PEMKAB, url), url).article().url == url

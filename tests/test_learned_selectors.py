@@ -85,6 +85,16 @@ def test_candidates_name_the_element_by_tag_and_stable_classes_never_ids_positio
         assert all(read(html, selector, key) == record(*POSTS[0][1:])[key] for selector in selectors), key
 
 
+def test_a_page_that_writes_its_text_decomposed_is_still_learned_from_the_records_composed_text() -> None:
+    """Every field's text is composed (NFC); a page may write ``é`` as ``e`` and a combining accent. The learner
+    compares the two composed, finds the page's word in either form, and what it reads back is composed too."""
+    decomposed, composed = "Pe\u0301sta Budaya Dibuka", "P\u00e9sta Budaya Dibuka"
+    html = page(11, decomposed, "Ekonomi", "Rina Wulandari", ["Pasar"])
+    found = learn(html, record(composed, "Ekonomi", "Rina Wulandari", ["Pasar"]))
+    assert found["title"][0] == "h2.kb-headline"
+    assert read(html, "h2.kb-headline", "title") == composed
+
+
 def test_a_selector_that_gives_another_value_is_no_candidate() -> None:
     html = page(*POSTS[0])
     # The sidebar's category list holds "Ekonomi" too, but neither first nor last: never a candidate.

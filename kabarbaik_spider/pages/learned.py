@@ -19,6 +19,7 @@ Plain code over parsel selectors; nothing here imports Scrapy, and nothing raise
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 from lxml import etree
 from parsel import Selector
 
-from kabarbaik_spider.pages.markup import has_value, visible_text
+from kabarbaik_spider.pages.markup import composed, has_value, visible_text
 from kabarbaik_spider.pages.sources import clean_text, page_selector
 
 # The keys a page shows as text, so that an element's text can equal the record's value. Not learned:
@@ -115,18 +116,20 @@ def showing(page: Selector, value: str) -> list[etree._Element]:
 
     An element whose text is already longer than the value ends the climb: its ancestors' texts hold it.
     """
+    value = composed(value)  # the record's text is NFC, the page's as it was written: compared composed
     words = value.split()
     if not words:
         return []
     letters = len("".join(words))
     found: list[etree._Element] = []
     seen: set[int] = set()
-    for node in text_parents(page, words[0]):
+    first_words = dict.fromkeys((words[0], unicodedata.normalize("NFD", words[0])))
+    for node in (parent for word in first_words for parent in text_parents(page, word)):
         for _ in range(ANCESTORS):
             if node is None or not named(node) or id(node) in seen:
                 break
             seen.add(id(node))
-            text = clean_text(visible_text(node)) or ""
+            text = composed(clean_text(visible_text(node)) or "")
             if text == value:
                 found.append(node)
             elif len(text) - text.count(" ") > letters:
@@ -140,7 +143,8 @@ def as_page(page: Selector | str) -> Selector:
 
 
 def read(page: Selector | str, selector: str, key: str) -> Any:
-    """The value ``selector`` gives on ``page``: the first match's text, or for ``tags`` every match's, each once.
+    """The value ``selector`` gives on ``page``: the first match's text, or for ``tags`` every match's, each once,
+    composed (NFC) as every field's text is.
 
     A selector that no longer matches (or no longer parses) gives nothing: the next source serves.
     """
@@ -149,8 +153,10 @@ def read(page: Selector | str, selector: str, key: str) -> Any:
     except Exception:  # a selector from a damaged state file: no value, never an error
         return [] if key == "tags" else None
     if key == "tags":
-        return list(dict.fromkeys(text for match in matches if (text := clean_text(visible_text(match.root)))))
-    return clean_text(visible_text(matches[0].root)) if matches else None
+        return list(
+            dict.fromkeys(text for match in matches if (text := composed(clean_text(visible_text(match.root)))))
+        )
+    return composed(clean_text(visible_text(matches[0].root))) if matches else None
 
 
 def candidate_selectors(page: Selector | str, key: str, value: Any) -> list[str]:
@@ -168,7 +174,7 @@ def candidate_selectors(page: Selector | str, key: str, value: Any) -> list[str]
         shared = names if shared is None else shared & names
         if not shared:
             return []
-    return sorted((name for name in shared or () if read(doc, name, key) == value), key=rank)
+    return sorted((name for name in shared or () if read(doc, name, key) == composed(value)), key=rank)
 
 
 def rank(selector: str) -> tuple[bool, int, int, str]:

@@ -309,6 +309,11 @@ REQUEST = "request"  # the URL the page was fetched from
 API = "api"  # a WordPress REST API record
 
 
+# Keys whose value names a resource: kept as the page wrote them (a URL's characters are its identity), where
+# every other text is composed (NFC).
+IDENTIFIER_KEYS = frozenset({"url", "image_url"})
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     """One place a field's value can come from: ``read`` runs only when the sources before it gave nothing."""
@@ -329,7 +334,8 @@ class FieldReader:
     a plain value has one source, ``channel``. A reader never raises, whatever
     its input: an error in a source costs that source (the next one is
     tried) and is named in ``errors``; it never costs the article. Texts
-    leave in Unicode's composed form (NFC), whichever channel read them.
+    leave in Unicode's composed form (NFC), whichever channel read them;
+    URLs as the page wrote them.
     """
 
     field_methods: ClassVar[dict[str, str]] = {}
@@ -343,7 +349,8 @@ class FieldReader:
 
     def field(self, key: str) -> Any:
         if key not in self._values:
-            self._values[key] = composed(self._read(key))
+            value = self._read(key)
+            self._values[key] = value if key in IDENTIFIER_KEYS else composed(value)
         return self._values[key]
 
     def _read(self, key: str) -> Any:
