@@ -559,12 +559,14 @@ def test_a_caption_is_no_body_where_json_ld_holds_the_article() -> None:
 
 
 def test_a_wordpress_post_tagged_with_a_word_of_boilerplate_is_still_the_post() -> None:
-    """post_class() names the post's element by its terms: ``tag-share`` and ``category-social`` are the post's
-    tags, not its role. Read as boilerplate, they hid the post, and the names read as layout added the related box."""
+    """post_class() names the post's element by its terms: ``tag-share``, ``category-social`` and a custom
+    taxonomy's ``rubrik-social-media`` are the post's tags, not its role. Read as boilerplate, they hid the post,
+    and the names read as layout added the related box."""
     text = paragraphs(3)
     related = '<div class="related-posts">' + "".join(f"<p>Berita lain {n}: {LONG}</p>" for n in range(2)) + "</div>"
     post = (
-        '<div class="post-7 post type-post status-publish format-standard hentry category-social tag-share">'
+        '<div class="post-7 post type-post status-publish format-standard hentry category-social tag-share'
+        ' rubrik-social-media">'
         f"{''.join(f'<p>{p}</p>' for p in text)}</div>"
     )  # the headline stands above it, as many themes write it (an element holding the <h1> is never boilerplate)
     assert body_of(page(f'<div id="main"><h1>Judul</h1>{post}{related}</div>')) == "\n\n".join(text)
