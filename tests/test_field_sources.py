@@ -9,6 +9,7 @@ from site_fixtures import PROJECT_ROOT, api_posts, model_fixtures, read_page
 
 from kabarbaik_spider.pages.api import api_article
 from kabarbaik_spider.pages.article import ArticleParser
+from kabarbaik_spider.pages.markup import composed as composed_text
 from kabarbaik_spider.pages.sources import JSONLD, META, THEME, Source, Sources
 
 PEMKAB = "https://kabarbaik.co/ini-cara-pemkab-bojonegoro-untuk-tingkatkan-kinerja-pelayanan-publik/"
@@ -94,3 +95,4 @@ def test_every_channel_gives_text_in_composed_unicode() -> None:
     assert (record.title, record.body) == (composed, f"{composed} dibuka.")
     url = "https://kabarbaik.co/pe\u0301sta-kebudayaan/"  # a URL's characters are its identity: left as written
     assert ArticleParser(html.replace(PEMKAB, url), url).article().url == url
+    assert composed_text(["Caf\u00e9", "Cafe\u0301", "Kopi"]) == ["Caf\u00e9", "Kopi"]  # two spellings of one tag, once

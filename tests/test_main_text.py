@@ -141,11 +141,23 @@ def test_only_the_blocks_of_the_winners_own_kind_beside_it_are_read_with_it() ->
     ad = "Pasang iklan Anda di sini! Hubungi bagian pemasaran kami di nomor yang tertera di bawah."
     cells = f"<table><tr><td><h1>Judul</h1><p>{story}</p></td><td>{ad}</td><td><ul>{stories}</ul></td></tr></table>"
     assert body_of(page(cells)) == story
+    menu = "<br>".join(f"<a href='/k{n}/'>Kanal berita daerah nomor {n} untuk pembaca</a>" for n in range(30))
+    row = f"<td class='style1'>{menu}</td><td class='style1'><h1>Judul</h1>{story}</td><td class='style1'>{ad}</td>"
+    assert body_of(page(f"<table><tr>{row}</tr></table>")) == story  # a row's cells are columns, one class or not
     first, second = f"Gempa mengguncang pesisir selatan pada Senin malam. {LONG}", f"Petugas mendata kerusakan. {LONG}"
     blocks = f"<div class='block'>{first}</div><div class='block'>{second}</div>"
     header = f"<header><h1>Judul gempa</h1><p class='standfirst'>{STANDFIRST}</p></header>"
     column = f"<main>{header}<div id='entry'>{blocks}<ul>{stories}</ul></div></main>"
     assert body_of(page(column)) == "\n\n".join([STANDFIRST, first, second])
+
+
+def test_a_bem_variant_of_the_articles_block_is_the_article_and_of_a_list_of_posts_boilerplate() -> None:
+    """``article-body--sponsored`` is the article's body in a variant; ``post-list--inline-related-stories`` a
+    list of posts in its variant of related stories."""
+    text = paragraphs(4)
+    related = f'<div class="post-list post-list--inline-related-stories"><p>Berita terkait: {LONG}</p></div>'
+    body = f'<div class="article-body article-body--sponsored">{"".join(f"<p>{p}</p>" for p in text)}</div>'
+    assert body_of(page(f"<h1>Judul</h1>{body}{related}")) == "\n\n".join(text)
 
 
 def test_a_layout_wrapper_named_after_its_sidebar_is_not_boilerplate() -> None:
@@ -556,6 +568,24 @@ def test_a_caption_is_no_body_where_json_ld_holds_the_article() -> None:
     assert 6 * len(caption) <= len("".join(eight))
     assert parsed(caption, eight) == ("\n\n".join(eight), "jsonld")
     assert parsed(two[0], two[:1]) == (two[0], "structure")
+
+
+def test_json_ld_that_names_another_page_gives_no_body() -> None:
+    """A theme's footer schema after a custom loop that did not reset the post describes the loop's last post:
+    its ``url`` names another page, and its ``articleBody`` is no body of this one, however long."""
+    other = paragraphs(8, "Cabai")
+    post = paragraphs(1)
+    elsewhere = "https://news.example/2025/05/harga-cabai/"
+    record = {"@type": "NewsArticle", "headline": "Harga cabai turun", "articleBody": "\n".join(other),
+              "url": elsewhere, "mainEntityOfPage": elsewhere}  # fmt: skip
+    ld = f'<script type="application/ld+json">{json.dumps(record)}</script>'
+    shown = f"<html><head>{ld}</head><body><h1>Judul</h1><div class='isi'><p>{post[0]}</p></div></body></html>"
+    assert body_of(shown) == post[0]
+    empty = f"<html><head>{ld}</head><body><h1>Judul</h1><div id='app'></div></body></html>"
+    assert ArticleParser(empty, URL).field("body") is None  # rejected, not stored with another post's text
+    record["url"] = record["mainEntityOfPage"] = URL
+    named = f'<script type="application/ld+json">{json.dumps(record)}</script>'
+    assert ArticleParser(empty.replace(ld, named), URL).field("body") == "\n\n".join(other)
 
 
 def test_a_wordpress_post_tagged_with_a_word_of_boilerplate_is_still_the_post() -> None:

@@ -135,6 +135,41 @@ def test_a_short_post_is_not_given_up_for_a_related_teaser_or_the_sidebar_beside
         assert parser.sources["body"] == "structure"
 
 
+def test_a_short_reading_is_not_given_up_for_a_part_of_itself() -> None:
+    """The article in two boxes around an ad: the finder reads both, trafilatura only the first. Its reading is
+    all the finder's own text, so it stands where the finder sees text, but it is a part of the finder's
+    reading, not another text: refused."""
+    first = [
+        "BOJONEGORO - Pemerintah Kabupaten Bojonegoro meresmikan jembatan gantung baru yang menghubungkan dua desa "
+        "di tepi Bengawan Solo pada Senin pagi, disaksikan ratusan warga dari kedua desa.",
+        "Jembatan sepanjang 120 meter itu dibangun selama delapan bulan dengan dana desa dan bantuan provinsi.",
+    ]
+    second = [
+        "Bupati mengatakan jembatan itu akan memangkas waktu tempuh warga ke pasar kecamatan dari satu jam menjadi "
+        "sepuluh menit saja, terutama bagi petani yang membawa hasil panen.",
+        "Kepala desa setempat berharap pemerintah provinsi juga memperbaiki jalan menuju jembatan yang masih berupa "
+        "tanah dan licin ketika musim hujan tiba setiap tahunnya.",
+        "Sejumlah pelajar yang biasa menyeberang dengan perahu kini bisa berangkat sekolah lebih aman, kata seorang "
+        "guru sekolah dasar yang ikut hadir dalam peresmian itu.",
+    ]
+    boxes = (
+        '<div class="post-text">' + "".join(f"<p>{t}</p>" for t in first) + "</div>"
+        '<div class="iklan-tengah"><a href="/x">Pasang iklan</a></div>'
+        '<div class="post-text">' + "".join(f"<p>{t}</p>" for t in second) + "</div>"
+    )
+    html = (
+        '<html><head><title>Jembatan</title></head><body><div id="page"><header><a href="/">Kabar Desa</a></header>'
+        f'<div class="kolom"><h1>Jembatan gantung baru diresmikan</h1><div class="isi">{boxes}</div></div>'
+        "<footer>Kabar Desa 2025</footer></div></body></html>"
+    )
+    found = find_main_text(page_selector(html).root)
+    assert found.paragraphs == first + second
+    assert trafilatura_paragraphs(html, URL, "Jembatan gantung baru diresmikan") == first  # the first box only
+    parser = ArticleParser(html, URL)
+    assert parser.field("body") == "\n\n".join(first + second)
+    assert parser.sources["body"] == "structure"
+
+
 def test_a_post_of_short_lines_is_read_and_not_the_tweet_beside_it() -> None:
     """A poem's lines are each too short to be an article's text, so the finder read the one long text on the page,
     a tweet in a sidebar widget; its reading is short, and trafilatura reads the poem."""

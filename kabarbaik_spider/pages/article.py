@@ -770,13 +770,28 @@ class ArticleParser(FieldReader):
             Source(JSONLD, self.json_ld_body),
         )
 
+    def ld_names_this_page(self) -> bool:
+        """JSON-LD's article is this page's: its ``url``, ``mainEntityOfPage`` or ``@id``, where it gives one, has
+        this page's path (the request's or the canonical's). A theme's footer schema written after a custom loop
+        that did not reset the post describes the loop's last post."""
+        named = []
+        for key in ("url", "mainEntityOfPage", "@id"):
+            value = self.ld.get(key)
+            if isinstance(value, dict):
+                value = value.get("@id") or value.get("url")
+            if isinstance(value, str) and value.startswith(("http://", "https://", "/")):
+                named.append(urlsplit(value).path.rstrip("/"))
+        here = {urlsplit(url).path.rstrip("/") for url in (self.url, self.field("url")) if isinstance(url, str)}
+        return not named or any(path in here for path in named)
+
     def json_ld_body(self) -> str | None:
         """JSON-LD's ``articleBody``, for a page whose text its scripts write: the markup then holds none.
 
-        Last, because it is often cut short or the teaser only; plain text (a line a paragraph) or HTML.
+        Last, because it is often cut short or the teaser only; plain text (a line a paragraph) or HTML. None
+        where the JSON-LD names another page than this one.
         """
         value = self.ld.get("articleBody")
-        if not isinstance(value, str) or not value.strip():
+        if not isinstance(value, str) or not value.strip() or not self.ld_names_this_page():
             return None
         if MARKUP_IN_TEXT.search(value):
             blocks = content_paragraphs(page_selector(f"<html><body><div>{value}</div></body></html>"))

@@ -95,6 +95,7 @@ FRAME_TAGS = frozenset({"header", "footer", "nav", "aside", "form", "noscript"})
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 WHOLE_BLOCKS = frozenset({"p", "pre", *HEADINGS})  # read whole, whatever they hold: a paragraph, code, a heading
 OWN_TEXT_BLOCKS = frozenset({"div", "section", "span", "li", "blockquote", "td", "dd"})
+CELLS = frozenset({"td", "th"})
 LIST_BLOCKS = frozenset({"li", "blockquote", "dd"})  # a block even when short, unless it holds other blocks
 
 ROW_BLOCKS = ("p", "div", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article")
@@ -193,6 +194,8 @@ def names_boilerplate(names: str) -> bool:
         part = token.rsplit("__", 1)[-1]
         if BOILERPLATE_WORDS.search(part) and not ARTICLE_WORDS.match(part):
             return True
+        if not LEADING_ARTICLE_WORDS.sub("", part.split("--", 1)[0]):
+            continue  # the article's own block in a variant: article-body--sponsored (but post-list--related)
         rest = LEADING_ARTICLE_WORDS.sub("", part)
         if rest != part and BOILERPLATE_WORDS.search(rest) and not LAYOUT_WORDS.search(rest):
             return True
@@ -292,6 +295,7 @@ class MainText:
         self.holds_headline = set(self.headline.iterancestors()) if self.headline is not None else set()
         self.trust_names = True  # False: class and id names hide only consent dialogs and comments
         self.trust_frame = True  # False: the frame's tags (FRAME_TAGS) hide nothing either
+        self.walked = Walk()  # the walk of the page the last choose() made
 
     def is_noise(self, element: etree._Element) -> bool:
         tag = element.tag
@@ -374,6 +378,7 @@ class MainText:
         """
         self.trust_names, self.trust_frame = True, True
         found = self.choose()
+        named = self.walked  # the walk with every name trusted: what the names let the finder see
         paragraphs = self.paragraphs(found)
         if found is None:
             for relax in ("trust_names", "trust_frame"):
@@ -393,7 +398,7 @@ class MainText:
             return Found([], float("inf"), 0.0)
         best, walk, other_text, share = found
         lead = self.standfirst(best, walk, paragraphs)
-        seen = tuple(text for _, text, _ in walk.blocks)
+        seen = tuple(text for _, text, _ in named.blocks)
         return Found([lead, *paragraphs] if lead else paragraphs, other_text, share, seen)
 
     def paragraphs(self, found: Chosen | None) -> list[str]:
@@ -402,15 +407,16 @@ class MainText:
         When that element is one text block, the text blocks beside it of its own tag and class (the site's
         paragraph, repeated: ``<div class="block">``) are read with it, in the page's order: the article
         written as sibling ``<div>`` s in a column of much else, which lost to one paragraph because of what
-        else it holds. Blocks of another kind beside it (a caption's line, a view counter, an ad's cell) are not.
+        else it holds. Blocks of another kind beside it (a caption's line, a view counter) are not, and nor are a
+        table cell's neighbours, whatever their class: a row's cells are columns (an ad's beside the article's).
         """
         if found is None:
             return []
         best, walk = found[0], found[1]
         mine = self.blocks_in(best, walk)
         parent, kind = best.getparent(), (best.tag, best.get("class"))
-        if parent is None or not kind[1] or not any(element is best for element, _, _ in walk.blocks):
-            return mine
+        if parent is None or not kind[1] or best.tag in CELLS or not any(e is best for e, _, _ in walk.blocks):
+            return mine  # a row's cells are columns side by side, not paragraphs one after another
         beside = {
             element: text
             for element, text, links in walk.blocks
@@ -477,7 +483,7 @@ class MainText:
     def choose(self) -> Chosen | None:
         """The element that holds the article's text, the walk that found it, its other text per character
         of good text, and its share of the good text where it was looked for; None when there is none."""
-        walk = self.walk(self.body)
+        walk = self.walked = self.walk(self.body)
         good = dict.fromkeys(walk.order, 0)
         siblings: dict[etree._Element | None, int] = {}
         candidates = [
@@ -515,8 +521,9 @@ class Found:
     """What the finder read: the article's paragraphs; the chosen element's other text per character of its
     good text (menus, teasers, players' controls it holds): above about 0.4, the choice is unsure; and its
     share of the good text where it was looked for (the page, or the headline's ``<article>``): well below
-    1, the article may go on outside it. And every text block the walk read outside boilerplate, the
-    chosen element's or not: the text the finder's names let it see."""
+    1, the article may go on outside it. And every text block of the page outside boilerplate, with every
+    name trusted (whichever walk read the paragraphs), the chosen element's or not: the text the finder's
+    names let it see."""
 
     paragraphs: list[str]
     other_text: float

@@ -138,8 +138,8 @@ def composed(value: Any) -> Any:
     """
     if isinstance(value, str):
         return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
-    if isinstance(value, list):
-        return [composed(item) for item in value]
+    if isinstance(value, list):  # composed, two spellings of one tag are one tag
+        return list(dict.fromkeys(composed(item) for item in value))
     return value
 
 

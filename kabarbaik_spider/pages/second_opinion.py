@@ -48,9 +48,10 @@ MIN_AGREEMENT = 0.6  # the two readings' bag-of-words F1, below which trafilatur
 # A reading this short (characters) is second-guessed too, though the finder is sure of its block: the names
 # of boilerplate may have hidden the article around it (``banner``, ``teaser`` boxes), or it read a tweet.
 SHORT_TEXT = 1000
-# For a short reading the finder is sure of, trafilatura's is taken only when it is another text (less than
-# this share of the finder's words is in it: trafilatura reads every paragraph of a page whose text it finds
-# under 250 characters, and so adds a sidebar or a menu to a short post) …
+# For a short reading the finder is sure of, trafilatura's is taken only when it is another text: less than
+# this share of the finder's words is in it (trafilatura reads every paragraph of a page whose text it finds
+# under 250 characters, and so adds a sidebar or a menu to a short post), and less than this share of its
+# words is in the finder's (a part of the finder's reading: one of its two boxes, the one teaser card it holds) …
 SAME_TEXT = 0.5
 # … and at least this share of its words stand in text blocks the finder's names let it see, or it holds
 # LONGER_READING times as much: another text found only in boilerplate, and no longer, is a related teaser.
@@ -139,13 +140,13 @@ def second_opinion(found: Found, html_text: str, url: str, headline: str | None 
     theirs = trafilatura_paragraphs(html_text, url, headline)
     if not theirs:
         return None
-    ours_in_theirs, _, agreed = overlap(found.paragraphs, theirs)
+    ours_in_theirs, theirs_in_ours, agreed = overlap(found.paragraphs, theirs)
     if agreed >= MIN_AGREEMENT:
         return None
     if unsure:
         return theirs
-    if ours_in_theirs >= SAME_TEXT:  # the finder's text and more: a sidebar or a menu trafilatura's fallback adds
-        return None
+    if max(ours_in_theirs, theirs_in_ours) >= SAME_TEXT:  # the finder's text and more (a sidebar, a menu that
+        return None  # trafilatura's fallback adds), or a part of it (one box of two, the one card it holds)
     if len("".join(theirs)) >= LONGER_READING * length or overlap(theirs, list(found.seen))[0] >= SEEN_TEXT:
         return theirs
     return None
