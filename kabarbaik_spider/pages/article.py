@@ -767,7 +767,7 @@ class ArticleParser(FieldReader):
             Source(WORDPRESS, lambda: self.body_from(self.block_paragraphs)),
             Source(STRUCTURE, lambda: self.found_body(STRUCTURE)),
             Source(TRAFILATURA, lambda: self.found_body(TRAFILATURA)),
-            Source(JSONLD, self.json_ld_body),
+            Source(JSONLD, lambda: self.json_ld_body),
         )
 
     def ld_names_this_page(self) -> bool:
@@ -784,11 +784,12 @@ class ArticleParser(FieldReader):
         here = {urlsplit(url).path.rstrip("/") for url in (self.url, self.field("url")) if isinstance(url, str)}
         return not named or any(path in here for path in named)
 
+    @cached_property
     def json_ld_body(self) -> str | None:
         """JSON-LD's ``articleBody``, for a page whose text its scripts write: the markup then holds none.
 
         Last, because it is often cut short or the teaser only; plain text (a line a paragraph) or HTML. None
-        where the JSON-LD names another page than this one.
+        where the JSON-LD names another page than this one. Read once: a short reading asks for it first.
         """
         value = self.ld.get("articleBody")
         if not isinstance(value, str) or not value.strip() or not self.ld_names_this_page():
@@ -828,7 +829,7 @@ class ArticleParser(FieldReader):
         write the text, and what its markup holds is a caption or a teaser (the ``jsonld`` source then gives it)."""
         found = find_main_text(self.doc.root, SITE_NOISE)
         length = len("".join(found.paragraphs))
-        if 0 < length < SHORT_TEXT and len(self.json_ld_body() or "") >= LONGER_READING * length:
+        if 0 < length < SHORT_TEXT and len(self.json_ld_body or "") >= LONGER_READING * length:
             return JSONLD, []
         theirs = second_opinion(found, self.texts[0], self.url, self.h1)
         if theirs is None or not (first := article_paragraphs(theirs)):
