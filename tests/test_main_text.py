@@ -224,6 +224,34 @@ def test_subheadings_and_lists_in_the_article_are_part_of_its_text() -> None:
     assert body_of(html) == "\n\n".join([text[0], "Latar belakang", text[1], "Butir pertama", "Butir kedua", text[2]])
 
 
+def related_links(count: int) -> str:
+    return "".join(f'<li><a href="/lain-{n}/">Judul berita lain yang dibaca warga {n}</a></li>' for n in range(count))
+
+
+def test_a_heading_over_nothing_but_links_is_left_out_with_them() -> None:
+    text = paragraphs(4)
+    html = page(
+        f"<article><h1>Judul</h1><p>{text[0]}</p><h2>Latar belakang</h2><p>{text[1]}</p>"
+        f'<div class="judul-kecil"><h3>Berita terkait</h3></div><ul>{related_links(2)}</ul>'
+        f"<h2>Tanggapan warga</h2><p>{text[2]}</p><p>{text[3]}</p>"
+        f'<h3>Baca juga</h3><div class="related">{related_links(3)}</div></article>'
+    )  # fmt: skip
+    assert body_of(html) == "\n\n".join([text[0], "Latar belakang", text[1], "Tanggapan warga", text[2], text[3]])
+
+
+def test_a_heading_over_prose_one_cited_link_or_page_numbers_is_kept() -> None:
+    text = paragraphs(3)
+    html = page(
+        f"<article><h1>Judul</h1><p>{text[0]}</p>"
+        '<h2>Sumber resmi</h2><p><a href="https://bps.go.id/x">https://bps.go.id/publikasi/2025/statistik-desa</a></p>'
+        f'<h2>Kata warga</h2><p><a href="/warga/">Warga desa</a> berkata: {text[1]}</p>'
+        f'<h2>Bagian berikutnya</h2><div class="page-links">Halaman: 1 <a href="2/">2</a> <a href="3/">3</a></div>'
+        f"<p>{text[2]}</p></article>"
+    )  # fmt: skip
+    headings = [line for line in (body_of(html) or "").split("\n\n") if len(line) < 30]
+    assert headings == ["Sumber resmi", "Kata warga", "Bagian berikutnya"]
+
+
 def test_the_next_story_loaded_below_the_article_is_not_its_text() -> None:
     first, second = paragraphs(3, "Pertama"), paragraphs(5, "Kedua")
     html = page(

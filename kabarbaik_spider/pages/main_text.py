@@ -61,6 +61,12 @@ How the block is found, in the order it happens:
    paragraph when the block left it out and the paragraph does not repeat
    it: it often stands in the article's ``<header>`` or a teaser box, both
    noise to step 2.
+7. **Headings over links.** A heading (``<h2>`` to ``<h6>``) over nothing
+   but links (two or more) and boilerplate, up to the next heading, is left
+   out with them: a related box's ``Mehr zum Thema`` or ``Auch interessant`` whose
+   list the link share already dropped. The same cleaning serves every
+   channel (the theme's container, the REST API's content, the finder's
+   block), so their bodies still agree.
 
 The weights were set on real pages of about 85 other news sites (measured
 with ``score.py``, see docs/site.md) and hold within ±0.01 F1 for weights
@@ -105,6 +111,7 @@ LONG_ENOUGH = 150  # a block this long is the article's even without a sibling b
 NEVER_ARTICLE_WORDS = re.compile(rf"{CONSENT_WORDS.pattern}|comment|disqus")
 MAX_LINK_SHARE = 0.3  # more link text than this: a list of links, not prose
 MAX_LINK_SHARE_KEPT = 0.8  # inside the chosen block, only a block of (almost) nothing but links is left out
+MIN_LISTED_LINKS = 2  # a heading over this many links and nothing else heads a list of them ("Mehr zum Thema")
 OTHER_TEXT_WEIGHT = 0.3  # how much an element's other text counts against its good text
 # Class and id words of a standfirst (the English, French, Spanish and German names themes give it) …
 STANDFIRST_WORDS = re.compile(
@@ -356,7 +363,8 @@ class MainText:
         return walk
 
     def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
-        """The text blocks inside ``container`` (a content element the theme or the API marks), in order."""
+        """The text blocks inside ``container`` (a content element the theme or the API marks), in order: not
+        a list of links, nor a heading over one."""
         walk = walk or self.walk(container)
         within = set(container.iter()) if walk.order and walk.order[0] is not container else None
         return [
@@ -364,7 +372,37 @@ class MainText:
             for element, text, links in walk.blocks
             if (within is None or element in within) and text and links <= MAX_LINK_SHARE_KEPT * len(text)
             and not (element.tag in LIST_BLOCKS and holds_blocks(element))
+            and not (element.tag in HEADINGS and self.heads_only_links(element, container))
         ]  # fmt: skip
+
+    def heads_only_links(self, heading: etree._Element, container: etree._Element) -> bool:
+        """``heading`` is over nothing ``blocks_in`` reads: up to the next heading (or the end of its box), it
+        holds two links or more, a list's worth of link text (``MIN_GOOD``), and not a good block's worth of
+        other text outside boilerplate. One link alone is a citation (``Sumber`` over its URL); page numbers
+        are too short to be a list; a heading with nothing after it (before ``<!--nextpage-->``) is kept, as
+        the REST API's content, which goes on, keeps it. A heading wrapped alone (``<div><h3>…</h3></div>``)
+        is judged by what follows its wrapper.
+
+        Reads only as far as the first good block's worth of prose: an article's heading stops it at once.
+        """
+        node = heading
+        while (parent := node.getparent()) is not None and parent is not container and node.getnext() is None \
+                and not (node.tail or "").strip():  # fmt: skip
+            node = parent
+        prose, links, link_count = len((node.tail or "").strip()), 0, 0
+        for sibling in node.itersiblings():
+            if sibling.tag.__class__ is str and sibling.tag not in HIDDEN_TEXT_TAGS:
+                if sibling.tag in HEADINGS or next(sibling.iter(*HEADINGS), None) is not None:
+                    break
+                link_texts = [visible_text(link) for link in sibling.iter("a")]
+                links += (link_text := sum(map(len, link_texts)))
+                link_count += sum(1 for text in link_texts if text)
+                if not self.is_noise(sibling):
+                    prose += len(" ".join(visible_text(sibling).split())) - link_text
+            prose += len((sibling.tail or "").strip())
+            if prose >= MIN_GOOD:
+                return False
+        return links >= MIN_GOOD and link_count >= MIN_LISTED_LINKS
 
     def find(self) -> Found:
         """The article's text blocks, and how sure the finder is of the element it read them from.
