@@ -23,17 +23,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import lxml.html
-import trafilatura
-
-from kabarbaik_spider.pages.article import ArticleParser
-from kabarbaik_spider.pages.second_opinion import overlap
+from body_table import print_table, score
 
 NOT_ARTICLES = re.compile(
     r"^(?:\d{3}.*|article-author-tag|base-url.*|basic-tags-cleaning|bug-\d+|clean-links|cnet-svg-classes"
@@ -84,54 +79,21 @@ def half(name: str) -> str:
     return "A" if hashlib.md5(site.encode()).digest()[0] % 2 == 0 else "B"
 
 
-def ours(html: str, url: str) -> tuple[str | None, str]:
-    parser = ArticleParser(html, url)
-    return parser.field("body"), parser.sources.get("body", "none")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("readability", type=Path, help="a clone of mozilla/readability (work tree or git directory)")
     parser.add_argument("--show", type=int, default=0, help="the N pages our parser reads worst, per half")
     args = parser.parse_args()
     clone = Clone(args.readability)
-    pages = [name for name in clone.names() if not NOT_ARTICLES.match(name)]
-    extractors = {
-        "ours": ours,
-        "trafilatura fast": lambda html, url: (trafilatura.extract(html, url=url, fast=True), ""),
-        "trafilatura": lambda html, url: (trafilatura.extract(html, url=url), ""),
-    }
-    rows: dict[str, list[tuple[str, str, float, float, float, float]]] = {name: [] for name in extractors}
-    first = clone.read(pages[0], "source.html")
-    for extract in extractors.values():
-        extract(first, "http://fakehost/")  # warm-up: imports and first-call costs are not a page's
-    for name in pages:
-        html, want = clone.read(name, "source.html"), kept_text(clone.read(name, "expected.html"))
-        url = f"http://fakehost/test/{name}.html"
-        for who, extract in extractors.items():
-            start = time.perf_counter()
-            body, source = extract(html, url)
-            ms = 1000 * (time.perf_counter() - start)
-            rows[who].append((name, source, *overlap([body or ""], [want]), ms))
-    print(f"{len(pages)} pages of {len({re.sub(r'-[0-9]+$', '', n) for n in pages})} sites")
-    print("| half | extractor | pages | body F1 | precision | recall | empty | ms a page |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for part in ("A", "B", "all"):
-        for who, found in rows.items():
-            kept = [row for row in found if part == "all" or half(row[0]) == part]
-            print(
-                f"| {part} | {who} | {len(kept)} | {statistics.mean(r[4] for r in kept):.3f}"
-                f" | {statistics.mean(r[2] for r in kept):.3f} | {statistics.mean(r[3] for r in kept):.3f}"
-                f" | {sum(1 for r in kept if r[4] == 0)} | {statistics.mean(r[5] for r in kept):.1f} |"
-            )
-    sources: dict[str, int] = {}
-    for row in rows["ours"]:
-        sources[row[1]] = sources.get(row[1], 0) + 1
-    print("our body's sources:", ", ".join(f"{name} {count}" for name, count in sorted(sources.items())))
-    for part in ("A", "B"):
-        worst = sorted((row for row in rows["ours"] if half(row[0]) == part), key=lambda row: row[4])[: args.show]
-        for name, source, precision, recall, score, _ in worst:
-            print(f"  {part} {name:28s} {source:12s} F1 {score:.2f} P {precision:.2f} R {recall:.2f}")
+    names = [name for name in clone.names() if not NOT_ARTICLES.match(name)]
+    pages = (
+        (name, clone.read(name, "source.html"), f"http://fakehost/test/{name}.html",
+         kept_text(clone.read(name, "expected.html")))
+        for name in names
+    )  # fmt: skip
+    rows = score(pages)
+    print(f"{len(names)} pages of {len({re.sub(r'-[0-9]+$', '', n) for n in names})} sites")
+    print_table(rows, half, args.show)
     return 0
 
 
