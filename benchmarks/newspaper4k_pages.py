@@ -21,44 +21,31 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from body_table import print_table, score
+from clones import Clone
 from w3lib.encoding import html_to_unicode
 
 
-class Clone:
-    """newspaper4k's test data: a work tree, or a git directory read with ``git show``."""
+class TestPages(Clone):
+    """newspaper4k's test data."""
 
     def __init__(self, path: Path) -> None:
-        self.data = path / "tests" / "data"
-        self.git_dir = None if self.data.is_dir() else path
-
-    def files(self) -> set[str]:
-        if self.git_dir is None:
-            return {str(p.relative_to(self.data)) for p in self.data.rglob("*") if p.is_file()}
-        listing = self.git("ls-tree", "-r", "--name-only", "HEAD", "tests/data/").decode()
-        return {line.removeprefix("tests/data/") for line in listing.split()}
-
-    def read(self, file: str) -> bytes:
-        if self.git_dir is None:
-            return (self.data / file).read_bytes()
-        return self.git("show", f"HEAD:tests/data/{file}")
-
-    def git(self, *args: str) -> bytes:
-        return subprocess.run(["git", "--git-dir", str(self.git_dir), *args], capture_output=True, check=True).stdout
+        super().__init__(path, "tests/data")
 
     def pages(self) -> Iterator[tuple[str, str, str, str]]:
         """(name, page, URL, expected text) of every page with a full expected text, by name."""
-        files = self.files()
-        for name in sorted(f[5:-5] for f in files if f.startswith("html/") and f"txt/{f[5:-5]}.txt" in files):
-            meta = f"metadata/{name}.json"
+        data = "tests/data"
+        files = set(self.files(data))
+        names = sorted(f[len(data) + 6 : -5] for f in files if f.startswith(f"{data}/html/") and f.endswith(".html"))
+        for name in (name for name in names if f"{data}/txt/{name}.txt" in files):
+            meta = f"{data}/metadata/{name}.json"
             url = json.loads(self.read(meta)).get("url") if meta in files else None
-            _, html = html_to_unicode(None, self.read(f"html/{name}.html"))  # decoded as Scrapy would
-            yield name, html, url or f"http://fakehost/{name}.html", self.read(f"txt/{name}.txt").decode("utf-8")
+            _, html = html_to_unicode(None, self.read(f"{data}/html/{name}.html"))  # decoded as Scrapy would
+            yield name, html, url or f"http://fakehost/{name}.html", self.read(f"{data}/txt/{name}.txt").decode("utf-8")
 
 
 def half(name: str) -> str:
@@ -70,7 +57,7 @@ def main() -> int:
     parser.add_argument("newspaper4k", type=Path, help="a clone of newspaper4k (work tree or git directory)")
     parser.add_argument("--show", type=int, default=0, help="the N pages our parser reads worst, per half")
     args = parser.parse_args()
-    rows = score(Clone(args.newspaper4k).pages())
+    rows = score(TestPages(args.newspaper4k).pages())
     print(f"{len(rows['ours'])} pages")
     print_table(rows, half, args.show)
     return 0

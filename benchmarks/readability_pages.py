@@ -23,12 +23,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import lxml.html
 from body_table import print_table, score
+from clones import Clone
 
 NOT_ARTICLES = re.compile(
     r"^(?:\d{3}.*|article-author-tag|base-url.*|basic-tags-cleaning|bug-\d+|clean-links|cnet-svg-classes"
@@ -44,26 +44,17 @@ BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "p
           "tr", "br", "section", "article", "dd", "dt", "table", "ul", "ol", "figure")  # fmt: skip
 
 
-class Clone:
-    """The test pages of a Readability clone: a work tree, or a git directory read with ``git show``."""
+class TestPages(Clone):
+    """The test pages of a Readability clone."""
 
     def __init__(self, path: Path) -> None:
-        self.tree = path / "test" / "test-pages"
-        self.git_dir = None if self.tree.is_dir() else path
+        super().__init__(path, "test/test-pages")
 
     def names(self) -> list[str]:
-        if self.git_dir is None:
-            return sorted(p.name for p in self.tree.iterdir() if p.is_dir())
-        listing = self.git("ls-tree", "--name-only", "HEAD", "test/test-pages/").decode()
-        return sorted(line.rsplit("/", 1)[1] for line in listing.split())
+        return sorted({path.split("/")[2] for path in self.files("test/test-pages")})
 
-    def read(self, name: str, file: str) -> str:
-        if self.git_dir is None:
-            return (self.tree / name / file).read_text(encoding="utf-8")
-        return self.git("show", f"HEAD:test/test-pages/{name}/{file}").decode("utf-8")
-
-    def git(self, *args: str) -> bytes:
-        return subprocess.run(["git", "--git-dir", str(self.git_dir), *args], capture_output=True, check=True).stdout
+    def text(self, name: str, file: str) -> str:
+        return self.read(f"test/test-pages/{name}/{file}").decode("utf-8")
 
 
 def kept_text(expected_html: str) -> str:
@@ -84,11 +75,11 @@ def main() -> int:
     parser.add_argument("readability", type=Path, help="a clone of mozilla/readability (work tree or git directory)")
     parser.add_argument("--show", type=int, default=0, help="the N pages our parser reads worst, per half")
     args = parser.parse_args()
-    clone = Clone(args.readability)
+    clone = TestPages(args.readability)
     names = [name for name in clone.names() if not NOT_ARTICLES.match(name)]
     pages = (
-        (name, clone.read(name, "source.html"), f"http://fakehost/test/{name}.html",
-         kept_text(clone.read(name, "expected.html")))
+        (name, clone.text(name, "source.html"), f"http://fakehost/test/{name}.html",
+         kept_text(clone.text(name, "expected.html")))
         for name in names
     )  # fmt: skip
     rows = score(pages)

@@ -26,12 +26,12 @@ import argparse
 import hashlib
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import trafilatura
+from clones import Clone
 from w3lib.encoding import html_to_unicode
 
 from kabarbaik_spider.pages.article import ArticleParser
@@ -40,38 +40,21 @@ from kabarbaik_spider.pages.article import ArticleParser
 EXTRACT_OPTS = {"include_comments": False, "include_tables": True, "include_formatting": False}
 
 
-class Clone:
-    """trafilatura's evaluation pages: from a work tree, or from a git directory with ``git show``."""
+class EvaluationPages(Clone):
+    """trafilatura's evaluation pages and what ``tests/evaldata.json`` says of each."""
 
     def __init__(self, path: Path) -> None:
-        self.root = path
-        self.git_dir = None if (path / "tests" / "evaldata.json").is_file() else path
-        listing = self.read_bytes("tests/evaldata.json")
-        self.records: dict[str, dict] = json.loads(listing)
-        self.files = set(self.list_files())
-
-    def list_files(self) -> list[str]:
-        if self.git_dir is None:
-            return [
-                str(p.relative_to(self.root)) for d in ("eval", "cache") for p in (self.root / "tests" / d).iterdir()
-            ]
-        return self.git("ls-tree", "-r", "--name-only", "HEAD", "tests/eval", "tests/cache").decode().split()
+        super().__init__(path, "tests/evaldata.json")
+        self.records: dict[str, dict] = json.loads(self.read("tests/evaldata.json"))
+        self.saved = {*self.files("tests/eval"), *self.files("tests/cache")}
 
     def page(self, record: dict) -> bytes | None:
         """The page's bytes, or None when the clone lacks its file (``cache/`` first, as trafilatura looks)."""
         path = next(
-            (f"tests/{d}/{record['file']}" for d in ("cache", "eval") if f"tests/{d}/{record['file']}" in self.files),
+            (f"tests/{d}/{record['file']}" for d in ("cache", "eval") if f"tests/{d}/{record['file']}" in self.saved),
             None,
         )
-        return self.read_bytes(path) if path else None
-
-    def read_bytes(self, path: str) -> bytes:
-        if self.git_dir is None:
-            return (self.root / path).read_bytes()
-        return self.git("show", f"HEAD:{path}")
-
-    def git(self, *args: str) -> bytes:
-        return subprocess.run(["git", "--git-dir", str(self.git_dir), *args], capture_output=True, check=True).stdout
+        return self.read(path) if path else None
 
 
 def half(key: str) -> str:
@@ -97,7 +80,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("trafilatura", type=Path, help="a clone of adbar/trafilatura (work tree or git directory)")
     args = parser.parse_args()
-    clone = Clone(args.trafilatura)
+    clone = EvaluationPages(args.trafilatura)
     pages = [(key, record, page) for key, record in clone.records.items() if (page := clone.page(record))]
     extractors = {
         "ours": ours,
