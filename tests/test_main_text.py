@@ -239,17 +239,27 @@ def test_a_heading_over_nothing_but_links_is_left_out_with_them() -> None:
     assert body_of(html) == "\n\n".join([text[0], "Latar belakang", text[1], "Tanggapan warga", text[2], text[3]])
 
 
-def test_a_heading_over_prose_one_cited_link_or_page_numbers_is_kept() -> None:
-    text = paragraphs(3)
+def test_a_heading_over_anything_read_one_cited_link_a_photo_or_page_links_is_kept() -> None:
+    text = paragraphs(4)
+    two = '<a href="/a/">ppdb.jatimprov.go.id</a> atau <a href="/b/">aplikasi PPDB Jatim</a>'
     html = page(
         f"<article><h1>Judul</h1><p>{text[0]}</p>"
         '<h2>Sumber resmi</h2><p><a href="https://bps.go.id/x">https://bps.go.id/publikasi/2025/statistik-desa</a></p>'
-        f'<h2>Kata warga</h2><p><a href="/warga/">Warga desa</a> berkata: {text[1]}</p>'
-        f'<h2>Bagian berikutnya</h2><div class="page-links">Halaman: 1 <a href="2/">2</a> <a href="3/">3</a></div>'
-        f"<p>{text[2]}</p></article>"
+        f"<h3>Di mana mendaftar?</h3><div><p>Melalui {two}.</p></div>"
+        f'<h2>Kronologi</h2><p>Lihat: {two}</p><div class="wp-block-group"><div>{text[1]}<h3>Pukul 02.00</h3>'
+        f"{text[2]}</div></div>"
+        '<h2>Suasana</h2><figure><img src="/f.jpg"><figcaption>Foto: <a href="/x/">Antara</a>/'
+        '<a href="/y/">Budi Santoso Wibowo</a></figcaption></figure>'
+        f'<h2>Bagian berikutnya</h2><div class="page-links"><a class="post-page-numbers" href="1/">Halaman '
+        f'sebelumnya</a> <a class="post-page-numbers" href="3/">Halaman berikutnya</a></div>'
+        f"<p>{text[3]}</p></article>"
     )  # fmt: skip
-    headings = [line for line in (body_of(html) or "").split("\n\n") if len(line) < 30]
-    assert headings == ["Sumber resmi", "Kata warga", "Bagian berikutnya"]
+    headings = [line for line in (body_of(html) or "").split("\n\n") if not line.startswith("Paragraf")]
+    assert headings == [
+        "Sumber resmi", "Di mana mendaftar?", f"Melalui {'ppdb.jatimprov.go.id atau aplikasi PPDB Jatim'}.",
+        "Kronologi", "Lihat: ppdb.jatimprov.go.id atau aplikasi PPDB Jatim", "Pukul 02.00", "Suasana",
+        "Bagian berikutnya",
+    ]  # fmt: skip
 
 
 def test_the_next_story_loaded_below_the_article_is_not_its_text() -> None:

@@ -364,45 +364,75 @@ class MainText:
 
     def blocks_in(self, container: etree._Element, walk: Walk | None = None) -> list[str]:
         """The text blocks inside ``container`` (a content element the theme or the API marks), in order: not
-        a list of links, nor a heading over one."""
+        a list of links, nor a heading over only such lists."""
         walk = walk or self.walk(container)
         within = set(container.iter()) if walk.order and walk.order[0] is not container else None
-        return [
-            text
+        kept = [
+            (element, text)
             for element, text, links in walk.blocks
             if (within is None or element in within) and text and links <= MAX_LINK_SHARE_KEPT * len(text)
             and not (element.tag in LIST_BLOCKS and holds_blocks(element))
-            and not (element.tag in HEADINGS and self.heads_only_links(element, container))
         ]  # fmt: skip
+        read = {element for element, _ in kept}
+        return [
+            text
+            for element, text in kept
+            if not (element.tag in HEADINGS and self.heads_only_links(element, container, read))
+        ]
 
-    def heads_only_links(self, heading: etree._Element, container: etree._Element) -> bool:
-        """``heading`` is over nothing ``blocks_in`` reads: up to the next heading (or the end of its box), it
-        holds two links or more, a list's worth of link text (``MIN_GOOD``), and not a good block's worth of
-        other text outside boilerplate. One link alone is a citation (``Sumber`` over its URL); page numbers
-        are too short to be a list; a heading with nothing after it (before ``<!--nextpage-->``) is kept, as
-        the REST API's content, which goes on, keeps it. A heading wrapped alone (``<div><h3>…</h3></div>``)
-        is judged by what follows its wrapper.
+    def heads_only_links(self, heading: etree._Element, container: etree._Element, read: set[etree._Element]) -> bool:
+        """``heading`` is over nothing ``blocks_in`` reads (``read``) but links: up to the next heading, its
+        section holds no block that is read, no text between blocks, and two links or more with a list's worth
+        of link text (``MIN_GOOD``), outside boilerplate (a caption's credits, comments, a sharing box).
 
-        Reads only as far as the first good block's worth of prose: an article's heading stops it at once.
+        One link alone is a citation (``Sumber`` over its URL); WordPress's page links (``post-page-numbers``)
+        are none, and a heading with nothing after it is kept: before ``<!--nextpage-->`` the REST API's
+        content goes on after it. A heading wrapped alone (``<div><h3>…</h3></div>``) is judged by what
+        follows its wrapper, within ``container``; a box that holds the next heading ends the section there.
         """
         node = heading
-        while (parent := node.getparent()) is not None and parent is not container and node.getnext() is None \
-                and not (node.tail or "").strip():  # fmt: skip
+        while (parent := node.getparent()) is not None and parent is not container and parent not in read \
+                and node.getnext() is None and not (node.tail or "").strip():  # fmt: skip
             node = parent
-        prose, links, link_count = len((node.tail or "").strip()), 0, 0
+        if (node.tail or "").strip():
+            return False
+        links, link_count = 0, 0
         for sibling in node.itersiblings():
             if sibling.tag.__class__ is str and sibling.tag not in HIDDEN_TEXT_TAGS:
-                if sibling.tag in HEADINGS or next(sibling.iter(*HEADINGS), None) is not None:
+                if sibling.tag in HEADINGS:
                     break
-                link_texts = [visible_text(link) for link in sibling.iter("a")]
-                links += (link_text := sum(map(len, link_texts)))
-                link_count += sum(1 for text in link_texts if text)
-                if not self.is_noise(sibling):
-                    prose += len(" ".join(visible_text(sibling).split())) - link_text
-            prose += len((sibling.tail or "").strip())
-            if prose >= MIN_GOOD:
+                section, ends = self.section_links(sibling, read)
+                if section is None:
+                    return False
+                links += sum(map(len, section))
+                link_count += len(section)
+                if ends:
+                    break
+            if (sibling.tail or "").strip():
                 return False
         return links >= MIN_GOOD and link_count >= MIN_LISTED_LINKS
+
+    def section_links(self, element: etree._Element, read: set[etree._Element]) -> tuple[list[str] | None, bool]:
+        """The texts of the links in ``element`` outside boilerplate, up to a heading it holds, and whether it
+        holds one (the section ends there); None when a block that is read comes first."""
+        texts: list[str] = []
+        stack = [element]
+        while stack:
+            node = stack.pop()
+            if node.tag.__class__ is not str or node.tag in HIDDEN_TEXT_TAGS:
+                continue
+            if node.tag in HEADINGS and node is not element:
+                return texts, True
+            if node in read:
+                return None, False
+            if self.is_noise(node):
+                continue
+            if node.tag == "a" and "post-page-numbers" not in (node.get("class") or "").split():
+                if text := visible_text(node):
+                    texts.append(text)
+                continue
+            stack.extend(reversed(node))
+        return texts, False
 
     def find(self) -> Found:
         """The article's text blocks, and how sure the finder is of the element it read them from.
