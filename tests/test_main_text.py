@@ -7,6 +7,7 @@ import json
 from lxml import html as lxml_html
 
 from kabarbaik_spider.pages.article import ArticleParser
+from kabarbaik_spider.pages.main_text import text_blocks
 from kabarbaik_spider.pages.markup import visible_text
 from kabarbaik_spider.pages.sources import page_selector
 
@@ -260,6 +261,26 @@ def test_a_heading_over_anything_read_one_cited_link_a_photo_or_page_links_is_ke
         "Kronologi", "Lihat: ppdb.jatimprov.go.id atau aplikasi PPDB Jatim", "Pukul 02.00", "Suasana",
         "Bagian berikutnya",
     ]  # fmt: skip
+
+
+def test_a_heading_over_links_reads_alike_split_into_pages_and_whole_and_heads_its_subsections() -> None:
+    text = paragraphs(5)
+
+    def blocks(html: str) -> list[str]:
+        return text_blocks(lxml_html.fromstring(f"<div>{html}</div>"))
+
+    first = f"<p>{text[0]}</p><h3>Berita terkait</h3><ul>{related_links(2)}</ul>"
+    second = f"<p>{text[1]}</p>"
+    assert blocks(first) + blocks(second) == blocks(f"{first}<!--nextpage-->{second}") == text[:2]
+    jumps = '<ul><li><a href="#l1">Langkah 1: buka situs resmi</a></li><li><a href="#l2">Langkah 2: isi</a></li></ul>'
+    guide = f"<h2>Cara mendaftar</h2>{jumps}<h3>Langkah 1</h3><p>{text[2]}</p>"
+    assert blocks(guide) == ["Cara mendaftar", "Langkah 1", text[2]]
+    sources = '<a href="/a/">Kementerian Kesehatan</a><br><a href="/b/">BPS</a>'
+    own_text = f"<div>{text[3]}<br><h3>Referensi</h3>{sources}</div>"  # the links are the block's own text, read
+    assert blocks(own_text) == [f"{text[3]} Kementerian Kesehatan BPS", "Referensi"]
+    video = '<h3>Simak videonya</h3><iframe src="https://www.youtube.com/embed/x"></iframe>'
+    theme_links = f'<div class="post-nav">{related_links(2)}</div>'
+    assert blocks(f"<p>{text[4]}</p>{video}{theme_links}") == [text[4], "Simak videonya"]
 
 
 def test_the_next_story_loaded_below_the_article_is_not_its_text() -> None:

@@ -112,6 +112,7 @@ NEVER_ARTICLE_WORDS = re.compile(rf"{CONSENT_WORDS.pattern}|comment|disqus")
 MAX_LINK_SHARE = 0.3  # more link text than this: a list of links, not prose
 MAX_LINK_SHARE_KEPT = 0.8  # inside the chosen block, only a block of (almost) nothing but links is left out
 MIN_LISTED_LINKS = 2  # a heading over this many links and nothing else heads a list of them ("Mehr zum Thema")
+EMBEDDED_TAGS = ("img", "picture", "video", "audio", "iframe", "embed", "object", "figure")  # what a heading may head
 OTHER_TEXT_WEIGHT = 0.3  # how much an element's other text counts against its good text
 # Class and id words of a standfirst (the English, French, Spanish and German names themes give it) …
 STANDFIRST_WORDS = re.compile(
@@ -381,51 +382,63 @@ class MainText:
         ]
 
     def heads_only_links(self, heading: etree._Element, container: etree._Element, read: set[etree._Element]) -> bool:
-        """``heading`` is over nothing ``blocks_in`` reads (``read``) but links: up to the next heading, its
-        section holds no block that is read, no text between blocks, and two links or more with a list's worth
-        of link text (``MIN_GOOD``), outside boilerplate (a caption's credits, comments, a sharing box).
+        """``heading`` heads a list of links and nothing ``blocks_in`` reads (``read``): up to the next heading
+        of its level or above, or ``<!--nextpage-->``, its section is boxes of links outside boilerplate, the
+        first holding two or more, with a list's worth of link text (``MIN_GOOD``) in all; no block that is
+        read (an FAQ's answer, a subheading), no photo, video or embed, no text between the boxes.
 
-        One link alone is a citation (``Sumber`` over its URL); WordPress's page links (``post-page-numbers``)
-        are none, and a heading with nothing after it is kept: before ``<!--nextpage-->`` the REST API's
-        content goes on after it. A heading wrapped alone (``<div><h3>…</h3></div>``) is judged by what
-        follows its wrapper, within ``container``; a box that holds the next heading ends the section there.
+        One link first is a citation (``Sumber`` over its URL), whatever links a theme prints after it;
+        WordPress's page links (``post-page-numbers``) are none; a heading with nothing after it is kept; and
+        so is one inside a block that is read (text between ``<br>``s), whose links are read with it. The
+        section ends at ``<!--nextpage-->`` as the page's container does, so the REST API's content, which goes
+        on, agrees. A heading wrapped alone (``<div><h3>…</h3></div>``) is judged by what follows its wrapper.
         """
-        node = heading
-        while (parent := node.getparent()) is not None and parent is not container and parent not in read \
-                and node.getnext() is None and not (node.tail or "").strip():  # fmt: skip
-            node = parent
+        node, level = heading, heading.tag[1]
+        while (parent := node.getparent()) is not None and parent is not container:
+            if parent in read:
+                return False
+            if node.getnext() is None and not (node.tail or "").strip():
+                node = parent
+            else:
+                break
         if (node.tail or "").strip():
             return False
-        links, link_count = 0, 0
+        links: list[str] = []
         for sibling in node.itersiblings():
-            if sibling.tag.__class__ is str and sibling.tag not in HIDDEN_TEXT_TAGS:
-                if sibling.tag in HEADINGS:
+            if sibling.tag.__class__ is not str:
+                if "nextpage" in (sibling.text or ""):
                     break
-                section, ends = self.section_links(sibling, read)
-                if section is None:
+            elif sibling.tag not in HIDDEN_TEXT_TAGS:
+                if sibling.tag in HEADINGS and sibling.tag[1] <= level:
+                    break
+                box, ends = self.section_links(sibling, read, level)
+                if box is None:
                     return False
-                links += sum(map(len, section))
-                link_count += len(section)
+                links += box
                 if ends:
                     break
             if (sibling.tail or "").strip():
                 return False
-        return links >= MIN_GOOD and link_count >= MIN_LISTED_LINKS
+        return len(links) >= MIN_LISTED_LINKS and sum(map(len, links)) >= MIN_GOOD
 
-    def section_links(self, element: etree._Element, read: set[etree._Element]) -> tuple[list[str] | None, bool]:
-        """The texts of the links in ``element`` outside boilerplate, up to a heading it holds, and whether it
-        holds one (the section ends there); None when a block that is read comes first."""
+    def section_links(
+        self, element: etree._Element, read: set[etree._Element], level: str
+    ) -> tuple[list[str] | None, bool]:
+        """The texts of the links in ``element`` outside boilerplate, up to a heading of ``level`` or above it
+        holds, and whether it holds one (the section ends there); None when a block that is read comes first."""
         texts: list[str] = []
         stack = [element]
         while stack:
             node = stack.pop()
             if node.tag.__class__ is not str or node.tag in HIDDEN_TEXT_TAGS:
                 continue
-            if node.tag in HEADINGS and node is not element:
+            if node.tag in HEADINGS and node.tag[1] <= level and node is not element:
                 return texts, True
-            if node in read:
+            if (node in read and node.tag not in HEADINGS) or node.tag in EMBEDDED_TAGS:  # a photo not in a link
                 return None, False
             if self.is_noise(node):
+                if next(node.iter(*EMBEDDED_TAGS), None) is not None:
+                    return None, False
                 continue
             if node.tag == "a" and "post-page-numbers" not in (node.get("class") or "").split():
                 if text := visible_text(node):
