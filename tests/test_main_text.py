@@ -283,6 +283,30 @@ def test_a_heading_over_links_reads_alike_split_into_pages_and_whole_and_heads_i
     assert blocks(f"<p>{text[4]}</p>{video}{theme_links}") == [text[4], "Simak videonya"]
 
 
+def test_a_heading_over_links_reads_alike_with_what_only_the_page_or_only_the_api_holds() -> None:
+    text = paragraphs(3)
+
+    def blocks(html: str) -> list[str]:
+        return text_blocks(lxml_html.fromstring(f"<div>{html}</div>"))
+
+    related = f"<h3>Berita terkait</h3><ul>{related_links(2)}</ul>"
+    first, second = f"<p>{text[0]}</p>{related}", f"<p>{text[1]}</p>"
+    assert blocks(f"{first}<p><!--nextpage--></p>{second}") == blocks(first) + blocks(second) == text[:2]
+    page_links = '<p class="post-nav-links">Halaman: <span>1</span> <a class="post-page-numbers" href="2/">2</a></p>'
+    assert blocks(f"{first}{page_links}") == [*blocks(first), "Halaman: 1 2"]  # the page's links go by their words
+    ad = '<div class="ads"><a href="https://iklan.example/"><img src="/banner.jpg"></a></div>'
+    assert blocks(f"{first}{ad}") == blocks(first)
+    lazy_video = (
+        '<div class="rll-youtube-player"></div><noscript><iframe src="https://youtube.com/embed/x"></iframe></noscript>'
+    )
+    video = f"<h3>Video terkait</h3>{lazy_video}<p>{related_links(1)}</p>"
+    assert blocks(f"<p>{text[2]}</p>{video}") == [text[2], "Video terkait"]
+    winners = '<h3>Juara 1</h3><p><a href="/a/">Budi Santoso, SMA Negeri 1 Madiun</a></p>'
+    assert blocks(f"<h2>Daftar pemenang</h2>{winners}{winners.replace('1', '2')}<p>{text[2]}</p>")[:3] == [
+        "Daftar pemenang", "Juara 1", "Juara 2"
+    ]  # fmt: skip
+
+
 def test_the_next_story_loaded_below_the_article_is_not_its_text() -> None:
     first, second = paragraphs(3, "Pertama"), paragraphs(5, "Kedua")
     html = page(

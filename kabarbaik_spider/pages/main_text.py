@@ -62,11 +62,12 @@ How the block is found, in the order it happens:
    it: it often stands in the article's ``<header>`` or a teaser box, both
    noise to step 2.
 7. **Headings over links.** A heading (``<h2>`` to ``<h6>``) over nothing
-   but links (two or more) and boilerplate, up to the next heading, is left
-   out with them: a related box's ``Mehr zum Thema`` or ``Auch interessant`` whose
-   list the link share already dropped. The same cleaning serves every
-   channel (the theme's container, the REST API's content, the finder's
-   block), so their bodies still agree.
+   but links (two or more) and boilerplate, up to the next heading of its
+   level or the page's end, is left out with them (``HeadingSections``): a
+   related box's ``Mehr zum Thema`` or ``Auch interessant`` whose list the
+   link share already dropped. The same cleaning serves every channel (the
+   theme's container, the REST API's content, the finder's block), so their
+   bodies still agree.
 
 The weights were set on real pages of about 85 other news sites (measured
 with ``score.py``, see docs/site.md) and hold within ±0.01 F1 for weights
@@ -77,7 +78,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from lxml import etree
 
@@ -113,6 +114,7 @@ MAX_LINK_SHARE = 0.3  # more link text than this: a list of links, not prose
 MAX_LINK_SHARE_KEPT = 0.8  # inside the chosen block, only a block of (almost) nothing but links is left out
 MIN_LISTED_LINKS = 2  # a heading over this many links and nothing else heads a list of them ("Mehr zum Thema")
 EMBEDDED_TAGS = ("img", "picture", "video", "audio", "iframe", "embed", "object", "figure")  # what a heading may head
+EMBED_MARKUP = re.compile(r"<(?:img|picture|video|audio|iframe|embed|object)\b", re.I)
 OTHER_TEXT_WEIGHT = 0.3  # how much an element's other text counts against its good text
 # Class and id words of a standfirst (the English, French, Spanish and German names themes give it) …
 STANDFIRST_WORDS = re.compile(
@@ -374,78 +376,8 @@ class MainText:
             if (within is None or element in within) and text and links <= MAX_LINK_SHARE_KEPT * len(text)
             and not (element.tag in LIST_BLOCKS and holds_blocks(element))
         ]  # fmt: skip
-        read = {element for element, _ in kept}
-        return [
-            text
-            for element, text in kept
-            if not (element.tag in HEADINGS and self.heads_only_links(element, container, read))
-        ]
-
-    def heads_only_links(self, heading: etree._Element, container: etree._Element, read: set[etree._Element]) -> bool:
-        """``heading`` heads a list of links and nothing ``blocks_in`` reads (``read``): up to the next heading
-        of its level or above, or ``<!--nextpage-->``, its section is boxes of links outside boilerplate, the
-        first holding two or more, with a list's worth of link text (``MIN_GOOD``) in all; no block that is
-        read (an FAQ's answer, a subheading), no photo, video or embed, no text between the boxes.
-
-        One link first is a citation (``Sumber`` over its URL), whatever links a theme prints after it;
-        WordPress's page links (``post-page-numbers``) are none; a heading with nothing after it is kept; and
-        so is one inside a block that is read (text between ``<br>``s), whose links are read with it. The
-        section ends at ``<!--nextpage-->`` as the page's container does, so the REST API's content, which goes
-        on, agrees. A heading wrapped alone (``<div><h3>…</h3></div>``) is judged by what follows its wrapper.
-        """
-        node, level = heading, heading.tag[1]
-        while (parent := node.getparent()) is not None and parent is not container:
-            if parent in read:
-                return False
-            if node.getnext() is None and not (node.tail or "").strip():
-                node = parent
-            else:
-                break
-        if (node.tail or "").strip():
-            return False
-        links: list[str] = []
-        for sibling in node.itersiblings():
-            if sibling.tag.__class__ is not str:
-                if "nextpage" in (sibling.text or ""):
-                    break
-            elif sibling.tag not in HIDDEN_TEXT_TAGS:
-                if sibling.tag in HEADINGS and sibling.tag[1] <= level:
-                    break
-                box, ends = self.section_links(sibling, read, level)
-                if box is None:
-                    return False
-                links += box
-                if ends:
-                    break
-            if (sibling.tail or "").strip():
-                return False
-        return len(links) >= MIN_LISTED_LINKS and sum(map(len, links)) >= MIN_GOOD
-
-    def section_links(
-        self, element: etree._Element, read: set[etree._Element], level: str
-    ) -> tuple[list[str] | None, bool]:
-        """The texts of the links in ``element`` outside boilerplate, up to a heading of ``level`` or above it
-        holds, and whether it holds one (the section ends there); None when a block that is read comes first."""
-        texts: list[str] = []
-        stack = [element]
-        while stack:
-            node = stack.pop()
-            if node.tag.__class__ is not str or node.tag in HIDDEN_TEXT_TAGS:
-                continue
-            if node.tag in HEADINGS and node.tag[1] <= level and node is not element:
-                return texts, True
-            if (node in read and node.tag not in HEADINGS) or node.tag in EMBEDDED_TAGS:  # a photo not in a link
-                return None, False
-            if self.is_noise(node):
-                if next(node.iter(*EMBEDDED_TAGS), None) is not None:
-                    return None, False
-                continue
-            if node.tag == "a" and "post-page-numbers" not in (node.get("class") or "").split():
-                if text := visible_text(node):
-                    texts.append(text)
-                continue
-            stack.extend(reversed(node))
-        return texts, False
+        sections = HeadingSections(self, container, {element for element, _ in kept})
+        return [text for element, text in kept if not (element.tag in HEADINGS and sections.heads_only_links(element))]
 
     def find(self) -> Found:
         """The article's text blocks, and how sure the finder is of the element it read them from.
@@ -595,6 +527,117 @@ class MainText:
 
 
 Chosen = tuple[etree._Element, "Walk", float, float]  # the chosen element, its walk, other text, share
+
+
+class HeadingSections:
+    """Which headings of one container head nothing but links (``MainText.blocks_in``): a related box's
+    ``Mehr zum Thema`` or ``Auch interessant`` over a list the link share dropped.
+
+    A heading heads only links when its section, up to the next heading of its level or above or the
+    page's end, holds two links or more with a list's worth of link text (``MIN_GOOD``) outside boilerplate,
+    and nothing else: no block that is read (an FAQ's answer), no deeper heading that is kept (its own
+    section says), no text between the boxes, no photo, video or embed outside a link (a ``<noscript>`` one
+    too: a lazy-loading plugin's). One link is a citation (``Sumber`` over its URL); a heading with nothing
+    after it is kept; so is one inside a block that is read (text between ``<br>`` s), whose links are read
+    with it. A heading wrapped alone (``<div><h3>…</h3></div>``) is judged by what follows its wrapper.
+
+    The page's end is where the page's container ends: ``<!--nextpage-->`` (bare, or in the paragraph the
+    classic editor wraps it in) and WordPress's page links (``post-page-numbers``), so the REST API's
+    content, all pages in one, reads each section as the page does.
+    """
+
+    def __init__(self, finder: MainText, container: etree._Element, read: set[etree._Element]) -> None:
+        self.finder, self.container, self.read = finder, container, read
+        self.verdicts: dict[etree._Element, bool] = {}
+
+    @cached_property
+    def page_links(self) -> set[etree._Element]:
+        """WordPress's page links (``wp_link_pages``) and what holds them up to a block that is read."""
+        held: set[etree._Element] = set()
+        for link in self.container.iter("a"):
+            if "post-page-numbers" in (link.get("class") or "").split():
+                for box in (link, *link.iterancestors()):
+                    if box is self.container or box in held:
+                        break
+                    held.add(box)
+                    if box in self.read:
+                        break
+        return held
+
+    def heads_only_links(self, heading: etree._Element) -> bool:
+        if heading not in self.verdicts:
+            self.verdicts[heading] = self.judge(heading)
+        return self.verdicts[heading]
+
+    def judge(self, heading: etree._Element) -> bool:
+        node, level = heading, heading.tag[1]
+        while (parent := node.getparent()) is not None and parent is not self.container:
+            if parent in self.read:
+                return False
+            if node.getnext() is not None or (node.tail or "").strip():
+                break
+            node = parent
+        if (node.tail or "").strip():
+            return False
+        links: list[str] = []
+        for sibling in node.itersiblings():
+            if (
+                ends_page(sibling)
+                or sibling in self.page_links
+                or (sibling.tag in HEADINGS and sibling.tag[1] <= level)
+            ):
+                break
+            found, ends = self.section_links(sibling, level)
+            if found is None:
+                return False
+            links += found
+            if ends:
+                break
+            if (sibling.tail or "").strip():
+                return False
+        return len(links) >= MIN_LISTED_LINKS and sum(map(len, links)) >= MIN_GOOD
+
+    def section_links(self, element: etree._Element, level: str) -> tuple[list[str] | None, bool]:
+        """The texts of the links in ``element`` outside boilerplate up to the section's end, and whether it
+        ends there; None when the section holds more than links there."""
+        texts: list[str] = []
+        stack = [element]
+        while stack:
+            node = stack.pop()
+            if node.tag.__class__ is not str:
+                if ends_page(node):
+                    return texts, True
+                continue
+            if node in self.page_links or (node.tag in HEADINGS and node.tag[1] <= level and node is not element):
+                return texts, True
+            if node.tag in HEADINGS:  # a deeper heading: kept, it heads more than links, and so does this one
+                if node in self.read and not self.heads_only_links(node):
+                    return None, False
+            elif node in self.read or node.tag in EMBEDDED_TAGS or (node.tag == "noscript" and embeds(node)):
+                return None, False
+            elif node.tag in HIDDEN_TEXT_TAGS or self.finder.is_noise(node):
+                continue
+            elif node.tag == "a":
+                if text := visible_text(node):
+                    texts.append(text)
+                continue
+            stack.extend(reversed(node))
+        return texts, False
+
+
+def ends_page(node: etree._Element) -> bool:
+    """``<!--nextpage-->``, bare or in the paragraph the classic editor wraps it in: a page's end."""
+    if node.tag.__class__ is not str:
+        return isinstance(node, etree._Comment) and "nextpage" in (node.text or "")
+    return (
+        node.tag == "p" and len(node) > 0 and not (node.text or "").strip()
+        and all(ends_page(child) and not (child.tail or "").strip() for child in node)
+    )  # fmt: skip
+
+
+def embeds(noscript: etree._Element) -> bool:
+    """A ``<noscript>`` holds a photo or a video (a lazy-loading plugin's fallback), parsed or as text."""
+    return next(noscript.iter(*EMBEDDED_TAGS), None) is not None or bool(EMBED_MARKUP.search(noscript.text or ""))
 
 
 @dataclass(frozen=True, slots=True)
