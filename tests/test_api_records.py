@@ -7,6 +7,7 @@ from site_fixtures import api_posts, expected_items, field_diff
 
 from kabarbaik_spider.items import ARTICLE_KEYS
 from kabarbaik_spider.pages.api import api_article_dict, read_posts
+from kabarbaik_spider.pages.article import ArticleParser
 
 POSTS = api_posts()
 FROM_API = {item["url"]: item for item in expected_items("api")}
@@ -54,3 +55,15 @@ def test_only_a_json_list_is_a_page_of_posts() -> None:
     assert read_posts(b"<html>Error</html>") is None
     assert read_posts(b'[{"id": 1}, {"id"') is None
     assert read_posts(b'{"code": "rest_post_invalid_page_number"}') is None
+
+
+def test_a_block_editors_table_is_read_from_the_record_and_from_the_page_alike() -> None:
+    """The block editor puts a table in a ``<figure>``, which holds photos elsewhere: its rows are the post's."""
+    rows = "<thead><tr><th>Calon</th><th>Suara</th></tr></thead><tbody><tr><td>Budi</td><td>1.234</td></tr></tbody>"
+    table = f'<figure class="wp-block-table"><table>{rows}</table><figcaption>Hasil hitung cepat</figcaption></figure>'
+    post = dict(POSTS[0], content={"rendered": POSTS[0]["content"]["rendered"] + table})
+    body = api_article_dict(post)["body"]
+    assert body == FROM_PAGES[post["link"]]["body"] + "\n\nCalon Suara\n\nBudi 1.234"
+    content = f'<div class="entry-content">{post["content"]["rendered"]}</div>'
+    page = f'<html><body class="single postid-1"><article><h1>Judul</h1>{content}</article></body></html>'
+    assert ArticleParser(page, post["link"]).field("body") == body

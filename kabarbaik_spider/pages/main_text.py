@@ -13,7 +13,8 @@ How the block is found, in the order it happens:
    is one too (a line of data); a layout table's row, which holds
    paragraphs, is not.
 2. **Noise.** Blocks under ``<nav>``, ``<aside>``, ``<footer>``, ``<header>``,
-   ``<figure>``, forms, scripts, a player's fallback text (``<video>``,
+   ``<figure>`` (but a table's: the block editor writes every table in
+   one), forms, scripts, a player's fallback text (``<video>``,
    ``<audio>``, ``<canvas>``: "please enable JavaScript", never shown), and
    under elements whose class or id names boilerplate (related, share,
    comment, newsletter, sidebar, consent …) are left out. A class name is
@@ -310,7 +311,7 @@ class MainText:
     def is_noise(self, element: etree._Element) -> bool:
         tag = element.tag
         if tag in NOISE_TAGS and (self.trust_frame or tag not in FRAME_TAGS):
-            return True
+            return not (tag == "figure" and next(element.iter("table"), None) is not None)  # a table's figure is data
         if tag in NEVER_NOISE or element in self.holds_headline:
             return False
         names = element.get("class")
