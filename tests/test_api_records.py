@@ -67,3 +67,8 @@ def test_a_block_editors_table_is_read_from_the_record_and_from_the_page_alike()
     content = f'<div class="entry-content">{post["content"]["rendered"]}</div>'
     page = f'<html><body class="single postid-1"><article><h1>Judul</h1>{content}</article></body></html>'
     assert ArticleParser(page, post["link"]).field("body") == body
+    promotion = table.replace('"wp-block-table"', '"wp-block-table baca-juga"')
+    assert (
+        api_article_dict(dict(post, content={"rendered": POSTS[0]["content"]["rendered"] + promotion}))["body"]
+        == (FROM_PAGES[post["link"]]["body"])
+    )  # a table's figure named as boilerplate is boilerplate

@@ -301,6 +301,9 @@ def test_a_heading_over_links_reads_alike_with_what_only_the_page_or_only_the_ap
     )
     video = f"<h3>Video terkait</h3>{lazy_video}<p>{related_links(1)}</p>"
     assert blocks(f"<p>{text[2]}</p>{video}") == [text[2], "Video terkait"]
+    caption = '<div class="wp-caption"><img src="/b.jpg"><p class="wp-caption-text">Banjir merendam desa.</p></div>'
+    photo = f"<h3>Suasana banjir</h3>{caption}<p>{related_links(2)}</p>"
+    assert blocks(f"<p>{text[2]}</p>{photo}") == [text[2], "Suasana banjir"]  # the caption's box is boilerplate
     winners = '<h3>Juara 1</h3><p><a href="/a/">Budi Santoso, SMA Negeri 1 Madiun</a></p>'
     assert blocks(f"<h2>Daftar pemenang</h2>{winners}{winners.replace('1', '2')}<p>{text[2]}</p>")[:3] == [
         "Daftar pemenang", "Juara 1", "Juara 2"

@@ -310,8 +310,12 @@ class MainText:
 
     def is_noise(self, element: etree._Element) -> bool:
         tag = element.tag
-        if tag in NOISE_TAGS and (self.trust_frame or tag not in FRAME_TAGS):
-            return not (tag == "figure" and next(element.iter("table"), None) is not None)  # a table's figure is data
+        if (
+            tag in NOISE_TAGS
+            and (self.trust_frame or tag not in FRAME_TAGS)
+            and not (tag == "figure" and next(element.iter("table"), None) is not None)  # a table's figure is data
+        ):
+            return True
         if tag in NEVER_NOISE or element in self.holds_headline:
             return False
         names = element.get("class")
@@ -617,6 +621,8 @@ class HeadingSections:
             elif node in self.read or node.tag in EMBEDDED_TAGS or (node.tag == "noscript" and embeds(node)):
                 return None, False
             elif node.tag in HIDDEN_TEXT_TAGS or self.finder.is_noise(node):
+                if node.tag not in HIDDEN_TEXT_TAGS and embeds_outside_links(node):
+                    return None, False  # a caption's or a player's box round the heading's photo or video
                 continue
             elif node.tag == "a":
                 if text := visible_text(node):
@@ -634,6 +640,19 @@ def ends_page(node: etree._Element) -> bool:
         node.tag == "p" and len(node) > 0 and not (node.text or "").strip()
         and all(ends_page(child) and not (child.tail or "").strip() for child in node)
     )  # fmt: skip
+
+
+def embeds_outside_links(box: etree._Element) -> bool:
+    """``box`` shows a photo, a video or an embed that is not a link's (an ad's banner, a teaser's thumbnail)."""
+    stack = list(box)
+    while stack:
+        node = stack.pop()
+        if node.tag.__class__ is not str or node.tag == "a":
+            continue
+        if node.tag in EMBEDDED_TAGS or (node.tag == "noscript" and embeds(node)):
+            return True
+        stack.extend(node)
+    return False
 
 
 def embeds(noscript: etree._Element) -> bool:
