@@ -586,12 +586,6 @@ class HeadingSections:
             return False
         links: list[str] = []
         for sibling in node.itersiblings():
-            if (
-                ends_page(sibling)
-                or sibling in self.page_links
-                or (sibling.tag in HEADINGS and sibling.tag[1] <= level)
-            ):
-                break
             found, ends = self.section_links(sibling, level)
             if found is None:
                 return False
@@ -613,12 +607,12 @@ class HeadingSections:
                 if ends_page(node):
                     return texts, True
                 continue
-            if node in self.page_links or (node.tag in HEADINGS and node.tag[1] <= level and node is not element):
+            if node in self.page_links or (node.tag in HEADINGS and node.tag[1] <= level):
                 return texts, True
             if node.tag in HEADINGS:  # a deeper heading: kept, it heads more than links, and so does this one
                 if node in self.read and not self.heads_only_links(node):
                     return None, False
-            elif node in self.read or node.tag in EMBEDDED_TAGS or (node.tag == "noscript" and embeds(node)):
+            elif node in self.read or shows_media(node):
                 return None, False
             elif node.tag in HIDDEN_TEXT_TAGS or self.finder.is_noise(node):
                 if node.tag not in HIDDEN_TEXT_TAGS and embeds_outside_links(node):
@@ -633,13 +627,13 @@ class HeadingSections:
 
 
 def ends_page(node: etree._Element) -> bool:
-    """``<!--nextpage-->``, bare or in the paragraph the classic editor wraps it in: a page's end."""
-    if node.tag.__class__ is not str:
-        return isinstance(node, etree._Comment) and "nextpage" in (node.text or "")
-    return (
-        node.tag == "p" and len(node) > 0 and not (node.text or "").strip()
-        and all(ends_page(child) and not (child.tail or "").strip() for child in node)
-    )  # fmt: skip
+    """``<!--nextpage-->``: a page's end (met bare, or inside the empty paragraph the classic editor wraps it in)."""
+    return isinstance(node, etree._Comment) and "nextpage" in (node.text or "")
+
+
+def shows_media(node: etree._Element) -> bool:
+    """``node`` is a photo, a video or an embed, or a ``<noscript>`` holding one (a lazy-loading plugin's)."""
+    return node.tag in EMBEDDED_TAGS or (node.tag == "noscript" and embeds(node))
 
 
 def embeds_outside_links(box: etree._Element) -> bool:
@@ -649,7 +643,7 @@ def embeds_outside_links(box: etree._Element) -> bool:
         node = stack.pop()
         if node.tag.__class__ is not str or node.tag == "a":
             continue
-        if node.tag in EMBEDDED_TAGS or (node.tag == "noscript" and embeds(node)):
+        if shows_media(node):
             return True
         stack.extend(node)
     return False
