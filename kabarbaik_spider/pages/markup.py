@@ -23,8 +23,12 @@ NOT_CONTENT = (
 
 
 def has_class(name: str) -> str:
-    """An XPath test that the element's ``class`` holds the token ``name`` (what CSS's ``.name`` means)."""
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+    """An XPath test that the element's ``class`` holds the token ``name`` (what CSS's ``.name`` means).
+
+    The plain ``contains`` first, as cssselect writes it: it turns most elements down before the token test
+    builds its padded string (a third of this test's time on a page's every element).
+    """
+    return f"(contains(@class, '{name}') and contains(concat(' ', normalize-space(@class), ' '), ' {name} '))"
 
 
 # Markup WordPress core writes whatever the theme (read by the article parser's ``wordpress`` source):
