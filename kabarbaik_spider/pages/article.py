@@ -146,7 +146,6 @@ CREDIT_CANDIDATES = (
     "[starts-with(normalize-space(), 'Penulis') or starts-with(normalize-space(), 'Reporter')"
     " or starts-with(normalize-space(), 'Editor')]/ancestor::*[self::p or self::div or self::span or self::li][1]"
 )
-CREDIT_LABELS = ("Penulis", "Reporter", "Editor")
 VIEWS_TEXT = f".//text()[contains(., 'Dilihat')][not({NOT_CONTENT})]"
 DATE_TEXT = f".//text()[re:test(., '\\d{{4}}')][not({NOT_CONTENT})]"
 
@@ -400,9 +399,11 @@ class ArticleParser(FieldReader):
 
     @cached_property
     def credits(self) -> dict[str, str]:
-        """Credit lines from the last page that shows them (the box follows the text)."""
-        if not any(label in text for text in self.texts for label in CREDIT_LABELS):  # a look at the HTML first
-            return {}
+        """Credit lines from the last page that shows them (the box follows the text).
+
+        Looked for in the article's own part, without a look at the whole HTML first: three scans of a page
+        of another site's size cost twice the XPath that finds none.
+        """
         return next((found for page in reversed(self.pages) if (found := credit_lines(self.scope(page)))), {})
 
     @cached_property
