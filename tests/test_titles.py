@@ -24,6 +24,9 @@ def test_the_site_name_mid_title_is_cut_with_what_follows_it() -> None:
     assert site_name_anywhere("Banjir di Kota | Kabar Contoh | by Siti", "Kabar Contoh") == "Banjir di Kota"
     assert site_name_anywhere("Banjir di Kota * Kabar Contoh * by Siti", "kabar contoh") == "Banjir di Kota"
     assert title_of(og("Banjir di Kota * Kabar Contoh * by Siti")) == "Banjir di Kota"
+    assert site_name_anywhere("Banjir - Pagi | Kabar Contoh", "Kabar Contoh") == "Banjir - Pagi"  # its separator
+    # A name as JSON-LD's WebSite may write it, with a space first: the space after the separator is the name's.
+    assert site_name_anywhere("Banjir di Kota｜ Kabar Contoh ｜by Siti", " Kabar Contoh") == "Banjir di Kota"
 
 
 def test_a_title_without_the_site_name_keeps_its_separators() -> None:
@@ -31,6 +34,7 @@ def test_a_title_without_the_site_name_keeps_its_separators() -> None:
         "Abnehmspritze kommt - So teuer wird sie"
     )
     assert site_name_anywhere("Kabar Contoh: Banjir", "Kabar Contoh") == "Kabar Contoh: Banjir"  # a start, not mid
+    assert site_name_anywhere("Banjir | Kabar Contoh Hari Ini", "Kabar Contoh") == "Banjir | Kabar Contoh Hari Ini"
 
 
 def test_two_kickers_before_one_headline_leave_the_headline() -> None:

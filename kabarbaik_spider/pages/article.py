@@ -167,7 +167,7 @@ NAMES_JOINED = re.compile(r"\s+(?:and|und|dan|serta|og|och|en|et|y|e|i)\s+|\s*[;
 MAX_VIEWS_DIGITS = 15
 MAX_TIMES_READ = 10  # <time> elements read for the page's UTC offset
 TITLE_SEPARATORS = "-–—|·•:»/｜*："  # between a headline and the site's name (full-width in CJK titles)
-SEPARATOR_RUN = re.compile(rf"\s*[{re.escape(TITLE_SEPARATORS)}]\s*")
+SEPARATOR_RUN = re.compile(rf"\s*[{re.escape(TITLE_SEPARATORS)}](\s*)")
 NAME_TAIL = re.compile(rf"\s*(?:[{re.escape(TITLE_SEPARATORS)}].*)?$")  # what may follow a site's name mid-title
 # The end of a kicker before a headline: ``Nahost: …``, ``Eskalation im Nahen Osten - …``, ``Politik | …``.
 KICKER_END = re.compile(r"(?::|\s[-–—|·•»/]|\|)\s+")
@@ -225,9 +225,11 @@ def site_name_anywhere(title: str, name: str) -> str:
     """
     named = re.compile(re.escape(name), re.IGNORECASE)
     for separator in SEPARATOR_RUN.finditer(title):
-        found = named.match(title, separator.end())
-        if found and NAME_TAIL.match(title, found.end()):
-            return title[: separator.start()].rstrip() if separator.start() > 0 else title
+        space_start, space_end = separator.span(1)  # a name may begin with some of the space after the separator
+        for start in range(space_start, space_end + 1):
+            found = named.match(title, start)
+            if found and NAME_TAIL.match(title, found.end()):
+                return title[: separator.start()].rstrip() if separator.start() > 0 else title
     return title
 
 
