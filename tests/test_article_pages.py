@@ -110,6 +110,15 @@ def test_without_credit_lines_the_author_is_the_byline_account() -> None:
     assert (item.author, item.editor) == ("Redaksi", None)
 
 
+def test_credit_lines_written_with_character_references_are_read_as_a_reader_sees_them() -> None:
+    """``&#80;enulis`` shows as Penulis: the credit lines are found in the parsed text, not in the raw HTML."""
+    html = read_page(PEMKAB).replace("<strong>Penulis</strong>", "<strong>&#80;enulis</strong>")
+    html = html.replace("<strong>Editor</strong>", "<strong>Edi&#x74;or</strong>")
+    assert "Penulis" not in html and "Editor" not in html
+    item = parse_article(html, PEMKAB)
+    assert (item.author, item.editor) == ("Shohibul Umam", "Hairul Faisal")
+
+
 def test_a_page_that_is_not_an_article_yields_empty_required_fields() -> None:
     item = parse_article((SITE / "404.html").read_text(encoding="utf-8"), "https://kabarbaik.co/nope/")
     assert item.post_id is None and item.published_at is None
