@@ -46,6 +46,17 @@ def test_two_kickers_before_one_headline_leave_the_headline() -> None:
     assert shared_headline("Ein Tag voller Sorgen", "Zwei Tage voller Sorgen") is None  # no separator
 
 
+def test_one_kicker_written_two_ways_is_not_two_kickers() -> None:
+    """An og:title and an ``<h1>`` that punctuate the same start differently keep it: it is the headline's."""
+    assert (
+        shared_headline("Loriot 100: Eine Hommage an Vicco von Bülow", "Loriot 100 - Eine Hommage an Vicco von Bülow")
+        is None
+    )
+    head = og("How we designed Dropbox’s ATF - an async task framework")
+    body = "<h1>How we designed Dropbox ATF: an async task framework</h1>"
+    assert title_of(head, body) == "How we designed Dropbox’s ATF - an async task framework"
+
+
 def test_an_og_title_loses_its_kicker_when_the_h1_has_another() -> None:
     head = og("Iranischer Angriff: «Die Zurückhaltung hat viel mit den USA zu tun»")
     body = "<h1>Eskalation im Nahen Osten - «Die Zurückhaltung hat viel mit den USA zu tun»</h1>"

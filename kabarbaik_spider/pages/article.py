@@ -34,7 +34,7 @@ from kabarbaik_spider.pages.markup import (
     post_block,
     post_id,
 )
-from kabarbaik_spider.pages.second_opinion import SHORT_TEXT, second_opinion, trafilatura_paragraphs
+from kabarbaik_spider.pages.second_opinion import SHORT_TEXT, second_opinion, trafilatura_paragraphs, word_list
 from kabarbaik_spider.pages.sources import (
     JSONLD,
     LEARNED,
@@ -237,7 +237,9 @@ def shared_headline(one: str, other: str) -> str | None:
     """The headline two titles share after different kickers: ``Iran: T`` and ``Nahost - T`` give ``T``.
 
     SEO titles and the page's headline often put different topics before the same headline; what both
-    end with, after a separator in both, is the headline. A title that holds the other is not two kickers.
+    end with, after a separator in both, is the headline. A title that holds the other is not two kickers,
+    and neither are two that share most of their words: one kicker written two ways (``Foo: T`` and
+    ``Foo - T``, ``Dropbox's ATF - T`` and ``Dropbox ATF: T``) is the headline's own start.
     """
     folded, other_folded = one.casefold(), other.casefold()
     if folded in other_folded or other_folded in folded:
@@ -249,8 +251,14 @@ def shared_headline(one: str, other: str) -> str | None:
             and other.endswith(tail)
             and KICKER_BEFORE.search(other[: len(other) - len(tail)])
         ):
-            return tail
+            return None if same_words(one[: cut.start()], other[: len(other) - len(tail)]) else tail
     return None
+
+
+def same_words(one: str, other: str) -> bool:
+    """Whether two short texts share at least half the words of the shorter (case and punctuation aside)."""
+    words, other_words = set(word_list(one)), set(word_list(other))
+    return bool(words and other_words) and 2 * len(words & other_words) >= min(len(words), len(other_words))
 
 
 def kicker_split(one: str, other: str) -> tuple[str, str] | None:
