@@ -57,18 +57,6 @@ def test_one_kicker_written_two_ways_is_not_two_kickers() -> None:
     assert title_of(head, body) == "How we designed Dropbox’s ATF - an async task framework"
 
 
-def test_a_later_h1_the_title_names_is_the_headline_not_the_themes_logo() -> None:
-    """Without JSON-LD or og:title, an old theme's first ``<h1>`` may be its logo; the ``<title>`` names the
-    headline's. A first ``<h1>`` the ``<title>`` does not outdo stays, and an empty one leaves the ``<title>``."""
-    head = "<title>Outside the web: standalone binaries · V8</title>"
-    assert title_of(head, "<h1>V8</h1><h1>Outside the web: standalone binaries</h1>") == (
-        "Outside the web: standalone binaries"
-    )
-    assert title_of(head, "<h1>Outside the web</h1><h1>V8</h1>") == "Outside the web"
-    assert title_of("<title>Banjir di Kota</title>", "<h1>Kabar Contoh</h1>") == "Kabar Contoh"
-    assert title_of("<title>Banjir di Kota</title>", "<h1><img alt=''></h1><h1>Banjir</h1>") == "Banjir di Kota"
-
-
 def test_an_og_title_loses_its_kicker_when_the_h1_has_another() -> None:
     head = og("Iranischer Angriff: «Die Zurückhaltung hat viel mit den USA zu tun»")
     body = "<h1>Eskalation im Nahen Osten - «Die Zurückhaltung hat viel mit den USA zu tun»</h1>"

@@ -484,7 +484,7 @@ class ArticleParser(FieldReader):
             Source(THEME, lambda: node_text(self.doc.css(TITLE))),
             Source(LEARNED, lambda: self.learned_value("title")),
             Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_TITLE)[:1])),
-            Source(STRUCTURE, lambda: self.titled_h1
+            Source(STRUCTURE, lambda: self.h1
                    or self.without_site_name(node_text(self.doc.xpath("//head/title")))),
         )  # fmt: skip
 
@@ -492,17 +492,6 @@ class ArticleParser(FieldReader):
     def h1(self) -> str | None:
         """The text of the page's first ``<h1>``, read once for every title rule that compares with it."""
         return node_text(self.doc.xpath("(//h1)[1]"))
-
-    @property
-    def titled_h1(self) -> str | None:
-        """The first ``<h1>``, or a longer one the ``<title>`` holds: an old theme's logo or section name may be
-        the first ``<h1>`` (``V8`` over ``Outside the web: …``), the headline a later one. A first ``<h1>``
-        without text leaves the ``<title>`` to name the page, as before."""
-        if not self.h1:
-            return None
-        title = (node_text(self.doc.xpath("//head/title")) or "").casefold()
-        held = [text for node in self.doc.xpath("//h1") if (text := node_text(node)) and text.casefold() in title]
-        return max([self.h1, *held], key=len) if held else self.h1
 
     @property
     def ld_headline(self) -> str:
