@@ -52,6 +52,8 @@ def test_one_kicker_written_two_ways_is_not_two_kickers() -> None:
         shared_headline("Loriot 100: Eine Hommage an Vicco von Bülow", "Loriot 100 - Eine Hommage an Vicco von Bülow")
         is None
     )
+    headline = "Die Lage im Nahen Osten bleibt ernst"
+    assert shared_headline(f"Im Interview: {headline}", f"Im Livestream - {headline}") == headline  # one word of three
     head = og("How we designed Dropbox’s ATF - an async task framework")
     body = "<h1>How we designed Dropbox ATF: an async task framework</h1>"
     assert title_of(head, body) == "How we designed Dropbox’s ATF - an async task framework"
