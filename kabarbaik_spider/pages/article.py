@@ -239,8 +239,8 @@ def shared_headline(one: str, other: str) -> str | None:
     SEO titles and the page's headline often put different topics before the same headline; what both
     end with, after a separator in both, is the headline. A title that holds the other is not two kickers,
     and neither are two that share most of their words: one kicker written two ways (``Foo: T`` and
-    ``Foo - T``, ``Dropbox's ATF - T`` and ``Dropbox ATF: T``) is the headline's own start. The first cut
-    both titles end alike after decides.
+    ``Foo - T``, ``Dropbox's ATF - T`` and ``Dropbox ATF: T``) is the headline's own start. Only the first
+    cut after which both titles end alike is judged.
     """
     folded, other_folded = one.casefold(), other.casefold()
     if folded in other_folded or other_folded in folded:
@@ -257,8 +257,8 @@ def shared_headline(one: str, other: str) -> str | None:
 
 
 def same_words(one: str, other: str) -> bool:
-    """Whether two short texts share more than half the words of the longer (case and punctuation aside): one
-    shared word of two (``Im Interview``, ``Im Livestream``) is two kickers still."""
+    """Whether two short texts share more than half the words of the longer (case and punctuation aside): a
+    kicker's one shared word (``Im Interview``, ``Im Livestream``) leaves two kickers."""
     words, other_words = set(word_list(one)), set(word_list(other))
     return bool(words and other_words) and 2 * len(words & other_words) > max(len(words), len(other_words))
 
