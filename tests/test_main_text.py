@@ -573,6 +573,26 @@ def test_a_standfirst_the_block_holds_is_read_once() -> None:
     assert body_of(html) == "\n\n".join([STANDFIRST, *text])
 
 
+def test_a_bare_paragraph_after_the_headline_in_the_articles_header_is_the_standfirst() -> None:
+    """HTML's ``<header>`` of an article holds its headline, byline and dek; a dek written as a bare ``<p>`` (the
+    names a CSS-in-JS build made up) is the standfirst by where it stands. A subtitle (a line, not a paragraph's
+    worth) is not, nor are two such paragraphs, nor a paragraph of a header that holds the text too."""
+    text = paragraphs(3)
+    story = "".join(f"<p>{p}</p>" for p in text)
+    byline = '<div class="sc-x1"><span>Oleh Ana Lima</span> <time>1 Mei 2025</time></div>'
+
+    def article(header: str) -> str:
+        head = f'<header class="sc-a9b"><h1>Judul</h1>{header}</header>'
+        return page(f'<article>{head}<div class="sc-k2">{story}</div></article>')
+
+    dek = article(f'<div class="sc-f7"><p>{STANDFIRST}</p></div>{byline}')
+    assert body_of(dek) == "\n\n".join([STANDFIRST, *text])
+    subtitle = article(f"<p>Jalan desa selesai diperbaiki</p>{byline}")
+    two = article(f"<p>{STANDFIRST}</p><p>Sementara itu, {STANDFIRST.lower()}</p>")
+    unclosed = page(f'<header class="sc-a9b"><h1>Judul</h1><p>{STANDFIRST}</p><div class="sc-k2">{story}</div>')
+    assert [body_of(html) for html in (subtitle, two, unclosed)] == 3 * ["\n\n".join(text)]
+
+
 def test_a_code_block_in_the_article_is_part_of_its_text() -> None:
     text = paragraphs(2)
     code = "<pre><code>pip install kabarbaik-spider\nscrapy crawl kabarbaik</code></pre>"

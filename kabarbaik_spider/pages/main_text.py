@@ -61,7 +61,9 @@ How the block is found, in the order it happens:
    (not a logo's in the masthead) and that paragraph is the body's first
    paragraph when the block left it out and the paragraph does not repeat
    it: it often stands in the article's ``<header>`` or a teaser box, both
-   noise to step 2.
+   noise to step 2. A bare ``<p>`` of a paragraph's worth after the
+   ``<h1>`` in the article's ``<header>``, the only one there, is named so
+   by where it stands (a dek whose class names a build tool made up).
 7. **Headings over links.** A heading (``<h2>`` to ``<h6>``) over nothing
    but links (two or more) and boilerplate, up to the next heading of its
    level or the page's end, is left out with them (``HeadingSections``): a
@@ -134,6 +136,7 @@ MASTHEAD_TOKENS = frozenset(
     {"masthead", "site-header", "siteheader", "site-branding", "branding", "headerimg", "header-outer", "header-inner"}
 )
 MIN_STANDFIRST, MAX_STANDFIRST = 40, 800  # shorter: a kicker or a label; longer: more than one paragraph
+HEADER_PARAGRAPH = "<header> <p>"  # what names a bare paragraph in the article's header, as a standfirst's name would
 SHORT_READING = 500  # characters: a reading this short may be all the names of boilerplate left of the post …
 # … when reading them as layout finds this many times as much elsewhere: where the names hid the article, 7 to 100
 # times (trafilatura's evaluation pages); a sidebar beside a one-paragraph post is 3 or 4 times the post
@@ -470,8 +473,15 @@ class MainText:
 
     def named_standfirst(self, headline: etree._Element, first: etree._Element) -> str | None:
         """The text of the first block named as a standfirst after ``headline`` and before ``first``, whose
-        name no other element there has (several so named are a list of teasers)."""
+        name no other element there has (several so named are a list of teasers).
+
+        A paragraph after the headline in the article's ``<header>`` (the one that holds the ``<h1>`` but not the
+        text) counts as named so: HTML's header of an article holds its headline, byline, date and dek, and a
+        dek written as a bare ``<p>`` (class names a build tool made up) is named by where it stands. It must be a
+        paragraph's worth (a subtitle is a line), and the only one there.
+        """
         around_first = set(first.iterancestors())
+        header = next((a for a in headline.iterancestors() if a.tag == "header" and a not in around_first), None)
         found: list[tuple[str, str]] = []  # (names, text) of each block named as a standfirst, in order
         names_seen: dict[str, int] = {}
         for after in (headline, *headline.iterancestors()):
@@ -494,6 +504,10 @@ class MainText:
                         if text := standfirst_text(element):
                             found.append((names, text))
                             names_seen[names] = names_seen.get(names, 0) + 1
+                    elif element.tag == "p" and header is not None and within(element, header):
+                        if (text := standfirst_text(element)) and len(text) >= MIN_DIV_TEXT:
+                            found.append((HEADER_PARAGRAPH, text))
+                            names_seen[HEADER_PARAGRAPH] = names_seen.get(HEADER_PARAGRAPH, 0) + 1
                     else:
                         stack.extend(reversed(element))
         return None
