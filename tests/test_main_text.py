@@ -573,24 +573,63 @@ def test_a_standfirst_the_block_holds_is_read_once() -> None:
     assert body_of(html) == "\n\n".join([STANDFIRST, *text])
 
 
-def test_a_bare_paragraph_after_the_headline_in_the_articles_header_is_the_standfirst() -> None:
+def test_a_bare_paragraph_right_after_the_headline_in_the_articles_header_is_the_standfirst() -> None:
     """HTML's ``<header>`` of an article holds its headline, byline and dek; a dek written as a bare ``<p>`` (the
-    names a CSS-in-JS build made up) is the standfirst by where it stands. A subtitle (a line, not a paragraph's
-    worth) is not, nor are two such paragraphs, nor a paragraph of a header that holds the text too."""
+    names a CSS-in-JS build made up) is the standfirst by where it stands: the first thing the header shows after
+    the ``<h1>``, a paragraph's worth, the only one there."""
     text = paragraphs(3)
     story = "".join(f"<p>{p}</p>" for p in text)
     byline = '<div class="sc-x1"><span>Oleh Ana Lima</span> <time>1 Mei 2025</time></div>'
+    dek = f'<div class="sc-f7"><p>{STANDFIRST}</p></div>{byline}'
+    emphasised = f"<p><em>{STANDFIRST}</em></p>{byline}"
+    hgroup = f"<hgroup><h1>Judul</h1><p>{STANDFIRST}</p></hgroup>"
+    pages = [article_page(dek, story), article_page(emphasised, story), article_page(hgroup, story, headline="")]
+    assert [body_of(html) for html in pages] == 3 * ["\n\n".join([STANDFIRST, *text])]
 
-    def article(header: str) -> str:
-        head = f'<header class="sc-a9b"><h1>Judul</h1>{header}</header>'
-        return page(f'<article>{head}<div class="sc-k2">{story}</div></article>')
 
-    dek = article(f'<div class="sc-f7"><p>{STANDFIRST}</p></div>{byline}')
-    assert body_of(dek) == "\n\n".join([STANDFIRST, *text])
-    subtitle = article(f"<p>Jalan desa selesai diperbaiki</p>{byline}")
-    two = article(f"<p>{STANDFIRST}</p><p>Sementara itu, {STANDFIRST.lower()}</p>")
-    unclosed = page(f'<header class="sc-a9b"><h1>Judul</h1><p>{STANDFIRST}</p><div class="sc-k2">{story}</div>')
-    assert [body_of(html) for html in (subtitle, two, unclosed)] == 3 * ["\n\n".join(text)]
+def test_what_else_an_articles_header_holds_is_no_standfirst() -> None:
+    """A subtitle, two paragraphs, a header that holds the text too, a photo's caption or a bio after the byline,
+    a byline or a date line, a player's blurb beside its button, a masthead's tagline, a widget's own header."""
+    text = paragraphs(3)
+    story = "".join(f"<p>{p}</p>" for p in text)
+    byline = '<div class="sc-x1"><span>Oleh Ana Lima</span> <time>1 Mei 2025</time></div>'
+    caption = "Warga memuat karung beras ke truk di jalan desa yang rusak, Senin (1/5/2025). Foto: Ana Lima/Redaksi"
+    bio = "Ana Lima adalah wartawan senior yang meliput pertanian dan jalan desa di Jawa Timur sejak tahun 2010."
+    headers = [
+        f"<p>Jalan desa selesai diperbaiki</p>{byline}",  # a subtitle: a line, not a paragraph's worth
+        f"<p>{STANDFIRST}</p><p>Sementara itu, {STANDFIRST.lower()}</p>",  # two: neither is the one dek
+        f'{byline}<div class="sc-q1"><div><img src="/a.jpg"></div><p>{caption}</p></div>',
+        f"<p>Jalan desa selesai diperbaiki</p>{byline}<p>{bio}</p>",
+        '<p>Oleh <a href="/author/ana-lima/">Ana Lima</a>, wartawan yang meliput pertanian dan jalan desa.</p>',
+        "<p>Terbit <time>1 Mei 2025 10.15 WIB</time>, diperbarui 2 Mei 2025 pukul 08.00 WIB setelah rapat.</p>",
+        '<div class="sc-aud"><button>Putar</button><p>Dengarkan artikel ini: dibacakan oleh suara buatan, '
+        "mungkin ada salah ucap pada nama orang dan tempat.</p></div>",
+    ]
+    pages = [article_page(header, story) for header in headers]
+    pages.append(page(f'<header class="sc-a9b"><h1>Judul</h1><p>{STANDFIRST}</p><div class="sc-k2">{story}</div>'))
+    widget = f'<aside class="sc-w"><header><h1>Nawala</h1><p>{STANDFIRST}</p></header></aside>'
+    pages.append(page(f'<article><h1>Judul</h1>{widget}<div class="sc-k2">{story}</div></article>'))
+    assert [body_of(html) for html in pages] == len(pages) * ["\n\n".join(text)]
+    tagline = "Kabar dari desa-desa di Jawa Timur, setiap hari, oleh warga dan untuk warga di seluruh Nusantara."
+    masthead = (
+        f"<html><body><header><h1><a href='/'>Kabar Desa</a></h1><p>{tagline}</p></header>"
+        f"<main><article><h2>Judul</h2>{story}</article></main></body></html>"
+    )  # the page's header, not an article's: its tagline is no standfirst
+    assert body_of(masthead) == "\n\n".join(["Judul", *text])
+
+
+def test_a_standfirst_named_as_one_goes_before_a_bare_paragraph_of_the_header() -> None:
+    text = paragraphs(3)
+    story = "".join(f"<p>{p}</p>" for p in text)
+    caption = "Warga memuat karung beras ke truk di jalan desa yang rusak, Senin (1/5/2025). Foto: Ana Lima/Redaksi"
+    named = article_page(f'<p>{caption}</p><p class="dek">{STANDFIRST}</p>', story)
+    assert body_of(named) == "\n\n".join([STANDFIRST, *text])
+
+
+def article_page(header: str, story: str, headline: str = "<h1>Judul</h1>") -> str:
+    """An article whose ``<header>`` holds ``headline`` and then ``header``, and whose text is ``story``."""
+    head = f'<header class="sc-a9b">{headline}{header}</header>'
+    return page(f'<article>{head}<div class="sc-k2">{story}</div></article>')
 
 
 def test_a_code_block_in_the_article_is_part_of_its_text() -> None:

@@ -61,9 +61,11 @@ How the block is found, in the order it happens:
    (not a logo's in the masthead) and that paragraph is the body's first
    paragraph when the block left it out and the paragraph does not repeat
    it: it often stands in the article's ``<header>`` or a teaser box, both
-   noise to step 2. A bare ``<p>`` of a paragraph's worth after the
-   ``<h1>`` in the article's ``<header>``, the only one there, is named so
-   by where it stands (a dek whose class names a build tool made up).
+   noise to step 2. Where no block is so named, a bare ``<p>`` of a
+   paragraph's worth that is the first thing the article's ``<header>``
+   shows after its ``<h1>``, and the only such paragraph there, is named so
+   by where it stands (a dek whose class names a build tool made up); a
+   byline or a date line is not.
 7. **Headings over links.** A heading (``<h2>`` to ``<h6>``) over nothing
    but links (two or more) and boilerplate, up to the next heading of its
    level or the page's end, is left out with them (``HeadingSections``): a
@@ -138,7 +140,9 @@ MASTHEAD_TOKENS = frozenset(
     {"masthead", "site-header", "siteheader", "site-branding", "branding", "headerimg", "header-outer", "header-inner"}
 )
 MIN_STANDFIRST, MAX_STANDFIRST = 40, 800  # shorter: a kicker or a label; longer: more than one paragraph
-HEADER_PARAGRAPH = "<header> <p>"  # what names a bare paragraph in the article's header, as a standfirst's name would
+SHOWS_NOTHING = frozenset({*HIDDEN_TEXT_TAGS, "button"})  # a header's text a reader does not see as words
+CONTROL_TAGS = ("button", "audio", "video")  # a player's, beside its blurb
+AUTHOR_PATH = re.compile(r"/(?:authors?|autor|penulis|profile|people|staff)/")  # a byline's link, in a header's line
 SHORT_READING = 500  # characters: a reading this short may be all the names of boilerplate left of the post …
 # … when reading them as layout finds this many times as much elsewhere: where the names hid the article, 7 to 100
 # times (trafilatura's evaluation pages); a sidebar beside a one-paragraph post is 3 or 4 times the post
@@ -475,17 +479,14 @@ class MainText:
 
     def named_standfirst(self, headline: etree._Element, first: etree._Element) -> str | None:
         """The text of the first block named as a standfirst after ``headline`` and before ``first``, whose
-        name no other element there has (several so named are a list of teasers).
-
-        A paragraph after the headline in the article's ``<header>`` (the one that holds the ``<h1>`` but not the
-        text) counts as named so: HTML's header of an article holds its headline, byline, date and dek, and a
-        dek written as a bare ``<p>`` (class names a build tool made up) is named by where it stands. It must be a
-        paragraph's worth (a subtitle is a line), and the only one there.
+        name no other element there has (several so named are a list of teasers); where none is so named, the
+        dek of the article's header (``header_dek``).
         """
         around_first = set(first.iterancestors())
-        header = next((a for a in headline.iterancestors() if a.tag == "header" and a not in around_first), None)
+        header = article_header(headline, around_first)
         found: list[tuple[str, str]] = []  # (names, text) of each block named as a standfirst, in order
         names_seen: dict[str, int] = {}
+        bare: list[tuple[etree._Element, str]] = []  # the header's paragraphs of a paragraph's worth
         for after in (headline, *headline.iterancestors()):
             if after is self.body:
                 return None
@@ -494,7 +495,11 @@ class MainText:
                 while stack:
                     element = stack.pop()
                     if element is first:
-                        return next((text for names, text in found if names_seen[names] == 1), None)
+                        named = next((text for names, text in found if names_seen[names] == 1), None)
+                        if named or len(bare) != 1:
+                            return named
+                        paragraph, text = bare[0]
+                        return text if header_dek(paragraph, headline) else None
                     if element.tag.__class__ is not str:
                         continue
                     names = element_names(element)
@@ -508,8 +513,7 @@ class MainText:
                             names_seen[names] = names_seen.get(names, 0) + 1
                     elif element.tag == "p" and header is not None and within(element, header):
                         if (text := standfirst_text(element)) and len(text) >= MIN_DIV_TEXT:
-                            found.append((HEADER_PARAGRAPH, text))
-                            names_seen[HEADER_PARAGRAPH] = names_seen.get(HEADER_PARAGRAPH, 0) + 1
+                            bare.append((element, text))
                     else:
                         stack.extend(reversed(element))
         return None
@@ -640,6 +644,59 @@ class HeadingSections:
                 continue
             stack.extend(reversed(node))
         return texts, False
+
+
+def article_header(headline: etree._Element, around_first: set[etree._Element]) -> etree._Element | None:
+    """The ``<header>`` of the article whose headline ``headline`` is: inside the ``<article>`` or ``<main>``
+    that holds it, not in a box of boilerplate tags there (a newsletter's ``<aside>`` with its own header), not
+    holding the text too (an unclosed header), and ``headline`` that article's first ``<h1>`` (not a widget's)."""
+    header = next((a for a in headline.iterancestors() if a.tag == "header" and a not in around_first), None)
+    home = next((a for a in headline.iterancestors() if a.tag in ("article", "main")), None)
+    if header is None or home is None or not within(header, home) or next(home.iter("h1"), None) is not headline:
+        return None
+    between = (a for a in header.iterancestors() if within(a, home) and a is not home)
+    return None if any(a.tag in NOISE_TAGS for a in between) else header
+
+
+def header_dek(paragraph: etree._Element, headline: etree._Element) -> bool:
+    """``paragraph`` is the dek of the header ``headline`` stands in: the first thing the header shows after
+    the headline (not a photo's caption, a note or a bio after the byline), and no byline or date line itself.
+
+    HTML's header of an article holds its headline, byline, date and dek; a dek written as a bare ``<p>``
+    (class names a CSS-in-JS build made up, The Standard's; FIT FOR FUN's ``heading``) is named by where it
+    stands. It must be a paragraph's worth (a subtitle is a line) and the only one there (``named_standfirst``).
+    """
+    if next(paragraph.iter("time"), None) is not None or any(
+        link.get("rel") == "author" or AUTHOR_PATH.search(link.get("href") or "") for link in paragraph.iter("a")
+    ):
+        return False
+    box = paragraph.getparent()
+    if box is not None and box.tag != "header" and next(box.iter(*CONTROL_TAGS), None) is not None:
+        return False  # a player's blurb beside its button ("Listen to this article")
+    shown = first_shown_after(headline)
+    return shown is not None and within(shown, paragraph)
+
+
+def first_shown_after(headline: etree._Element) -> etree._Element | None:
+    """The first element after ``headline`` in its ``<header>`` that shows a reader something: words of its
+    own (or after it, in its parent's line) or media. A button's, a script's or an icon's text shows nothing."""
+    header = next(a for a in headline.iterancestors() if a.tag == "header")
+    if (headline.tail or "").strip():
+        return headline.getparent()
+    after = False
+    for node in header.iter():
+        if node is headline:
+            after = True
+            continue
+        if not after or node.tag.__class__ is not str or within(node, headline):
+            continue
+        if any(a.tag in SHOWS_NOTHING for a in (node, *node.iterancestors()) if within(a, header)):
+            continue
+        if node.tag in EMBEDDED_TAGS or (node.text or "").strip():
+            return node
+        if (node.tail or "").strip():
+            return node.getparent()
+    return None
 
 
 def ends_page(node: etree._Element) -> bool:
