@@ -499,7 +499,7 @@ class MainText:
                         if named or len(bare) != 1:
                             return named
                         paragraph, text = bare[0]
-                        return text if header_dek(paragraph, headline) else None
+                        return text if header is not None and header_dek(paragraph, headline, header) else None
                     if element.tag.__class__ is not str:
                         continue
                     names = element_names(element)
@@ -658,9 +658,9 @@ def article_header(headline: etree._Element, around_first: set[etree._Element]) 
     return None if any(a.tag in NOISE_TAGS for a in between) else header
 
 
-def header_dek(paragraph: etree._Element, headline: etree._Element) -> bool:
-    """``paragraph`` is the dek of the header ``headline`` stands in: the first thing the header shows after
-    the headline (not a photo's caption, a note or a bio after the byline), and no byline or date line itself.
+def header_dek(paragraph: etree._Element, headline: etree._Element, header: etree._Element) -> bool:
+    """``paragraph`` is the dek of the article's ``header``: the first thing it shows after ``headline`` (not a
+    photo's caption, a note or a bio after the byline), and no byline or date line itself.
 
     HTML's header of an article holds its headline, byline, date and dek; a dek written as a bare ``<p>``
     (class names a CSS-in-JS build made up, The Standard's; FIT FOR FUN's ``heading``) is named by where it
@@ -671,30 +671,31 @@ def header_dek(paragraph: etree._Element, headline: etree._Element) -> bool:
     ):
         return False
     box = paragraph.getparent()
-    if box is not None and box.tag != "header" and next(box.iter(*CONTROL_TAGS), None) is not None:
+    if box is not None and box is not header and next(box.iter(*CONTROL_TAGS), None) is not None:
         return False  # a player's blurb beside its button ("Listen to this article")
-    shown = first_shown_after(headline)
+    shown = first_shown_after(headline, header)
     return shown is not None and within(shown, paragraph)
 
 
-def first_shown_after(headline: etree._Element) -> etree._Element | None:
-    """The first element after ``headline`` in its ``<header>`` that shows a reader something: words of its
-    own (or after it, in its parent's line) or media. A button's, a script's or an icon's text shows nothing."""
-    header = next(a for a in headline.iterancestors() if a.tag == "header")
-    if (headline.tail or "").strip():
-        return headline.getparent()
-    after = False
-    for node in header.iter():
-        if node is headline:
-            after = True
+def first_shown_after(headline: etree._Element, header: etree._Element) -> etree._Element | None:
+    """The first element after ``headline`` in ``header`` that shows a reader something, in the page's order:
+    words of its own, words after it in its parent's line (then the parent), or media. A button's, a script's
+    or an icon's text shows nothing."""
+    after, skipped = False, None  # skipped: the headline, or an element that shows nothing, until its end
+    for event, node in etree.iterwalk(header, events=("start", "end", "comment", "pi")):
+        if skipped is not None:
+            if event == "end" and node is skipped:
+                after, skipped = after or node is headline, None
+                if after and (node.tail or "").strip():
+                    return node.getparent()
             continue
-        if not after or node.tag.__class__ is not str or within(node, headline):
+        if event == "start" and (node is headline or node.tag in SHOWS_NOTHING):
+            skipped = node
+        elif not after:
             continue
-        if any(a.tag in SHOWS_NOTHING for a in (node, *node.iterancestors()) if within(a, header)):
-            continue
-        if node.tag in EMBEDDED_TAGS or (node.text or "").strip():
+        elif event == "start" and (node.tag in EMBEDDED_TAGS or (node.text or "").strip()):
             return node
-        if (node.tail or "").strip():
+        elif event != "start" and (node.tail or "").strip():
             return node.getparent()
     return None
 
