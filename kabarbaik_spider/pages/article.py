@@ -25,6 +25,7 @@ from kabarbaik_spider.items import ARTICLE_KEYS, Article
 from kabarbaik_spider.pages.learned import read as read_learned
 from kabarbaik_spider.pages.main_text import LONGER_READING, find_main_text, text_blocks
 from kabarbaik_spider.pages.markup import (
+    AUTHOR_ARCHIVES,
     NOT_CONTENT,
     NOT_IN_QUERY_LOOP,
     PLAIN_POST,
@@ -113,10 +114,7 @@ MICRODATA_PUBLISHED = '(//*[@itemprop="datePublished"]/@content | //*[@itemprop=
 MICRODATA_AUTHOR = '//*[@itemprop="author"][not(@itemscope)] | //*[@itemprop="author"]//*[@itemprop="name"]'
 
 # Structure and words, for when the class names above are not the live ones.
-AUTHOR_LINKS = (
-    'a[href*="/author/"], a[href*="/authors/"], a[href*="/autor/"], a[href*="/penulis/"], a[href*="/profile/"],'
-    " .byline a, a.author, .author a"
-)
+AUTHOR_LINKS = ", ".join([*(f'a[href*="{path}"]' for path in AUTHOR_ARCHIVES), ".byline a, a.author, .author a"])
 AUTHOR_METAS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "DC.creator")
 AUTHOR_LABELS = (
     "written by",

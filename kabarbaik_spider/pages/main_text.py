@@ -86,11 +86,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import takewhile
 
 from lxml import etree
 
 from kabarbaik_spider.pages.markup import (
     ARTICLE_WORDS,
+    AUTHOR_ARCHIVES,
     BOILERPLATE_WORDS,
     CONSENT_WORDS,
     HIDDEN_TEXT_TAGS,
@@ -142,7 +144,6 @@ MASTHEAD_TOKENS = frozenset(
 MIN_STANDFIRST, MAX_STANDFIRST = 40, 800  # shorter: a kicker or a label; longer: more than one paragraph
 SHOWS_NOTHING = frozenset({*HIDDEN_TEXT_TAGS, "button"})  # a header's text a reader does not see as words
 CONTROL_TAGS = ("button", "audio", "video")  # a player's, beside its blurb
-AUTHOR_PATH = re.compile(r"/(?:authors?|autor|penulis|profile|people|staff)/")  # a byline's link, in a header's line
 SHORT_READING = 500  # characters: a reading this short may be all the names of boilerplate left of the post …
 # … when reading them as layout finds this many times as much elsewhere: where the names hid the article, 7 to 100
 # times (trafilatura's evaluation pages); a sidebar beside a one-paragraph post is 3 or 4 times the post
@@ -654,8 +655,8 @@ def article_header(headline: etree._Element, around_first: set[etree._Element]) 
     home = next((a for a in headline.iterancestors() if a.tag in ("article", "main")), None)
     if header is None or home is None or not within(header, home) or next(home.iter("h1"), None) is not headline:
         return None
-    between = (a for a in header.iterancestors() if within(a, home) and a is not home)
-    return None if any(a.tag in NOISE_TAGS for a in between) else header
+    between = takewhile(lambda box: box is not home, header.iterancestors())  # the boxes around it, inside home
+    return None if any(box.tag in NOISE_TAGS for box in between) else header
 
 
 def header_dek(paragraph: etree._Element, headline: etree._Element, header: etree._Element) -> bool:
@@ -667,7 +668,8 @@ def header_dek(paragraph: etree._Element, headline: etree._Element, header: etre
     stands. It must be a paragraph's worth (a subtitle is a line) and the only one there (``named_standfirst``).
     """
     if next(paragraph.iter("time"), None) is not None or any(
-        link.get("rel") == "author" or AUTHOR_PATH.search(link.get("href") or "") for link in paragraph.iter("a")
+        link.get("rel") == "author" or any(path in (link.get("href") or "") for path in AUTHOR_ARCHIVES)
+        for link in paragraph.iter("a")
     ):
         return False
     box = paragraph.getparent()

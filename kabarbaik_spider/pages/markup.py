@@ -74,6 +74,10 @@ ARTICLE_WORDS = re.compile(r"article|body|content|main|story|text|post|entry")
 CONSENT_WORDS = re.compile(r"consent|gdpr|onetrust|cookie")
 
 
+# The paths of a site's author archives: a byline's links go there (the article's author, and a header's line
+# that is a byline, not a dek).
+AUTHOR_ARCHIVES = ("/author/", "/authors/", "/autor/", "/penulis/", "/profile/")
+
 # Elements whose text is never shown as text, and elements that flow inside a line of text.
 HIDDEN_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 INLINE_TAGS = frozenset(
