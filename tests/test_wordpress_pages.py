@@ -15,8 +15,8 @@ import pytest
 from site_fixtures import FIXTURES
 
 from kabarbaik_spider.fixtures import Fixture, all_fixtures
-from kabarbaik_spider.pages.article import ArticleParser
-from kabarbaik_spider.pages.sources import WORDPRESS
+from kabarbaik_spider.pages.article import ArticleParser, post_classes
+from kabarbaik_spider.pages.sources import WORDPRESS, page_selector
 
 WORDPRESS_PAGES = FIXTURES / "wordpress"
 SAVED = [fixture for theme in sorted(WORDPRESS_PAGES.glob("*/")) for fixture in all_fixtures(theme)]
@@ -64,6 +64,22 @@ def test_post_class_tag_classes_name_the_tags_when_no_tag_link_is_printed() -> N
     parser = parse(without_links, url)
     assert parser.field("tags") == ["Jalan Desa", "Jawa Timur 1", "Madiun"]  # from tag-jalan-desa … by slug
     assert parser.sources["tags"] == WORDPRESS
+
+
+@pytest.mark.parametrize(
+    ("html", "classes"),
+    [
+        ('<div class="x">a</div><div class="post\thentry\ntag-a">b</div>', "post\thentry\ntag-a"),  # XPath's spaces
+        ('<div class="hentry-card">a</div><div class="post type-post">b</div>', "post type-post"),  # whole tokens
+        ('<article>a</article><article class="post tag-b">b</article>', "post tag-b"),  # an <article> with classes
+        ('<article class="card">a</article><div class="hentry">b</div>', "card"),  # the first in the page's order
+        ("<div>no post here</div>", ""),
+    ],
+)
+def test_post_classes_are_the_first_marked_element_s(html: str, classes: str) -> None:
+    """post_class()'s element by its ``hentry`` or ``type-post`` token, else an ``<article>`` that has classes:
+    the first in the page's order, as the XPath ``(//*[…]/@class | //article/@class)[1]`` says."""
+    assert post_classes(page_selector(f"<html><body>{html}</body></html>").root) == classes
 
 
 def test_on_twenty_twenty_three_the_post_blocks_give_category_tags_and_the_uncredited_author() -> None:

@@ -19,6 +19,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
+from lxml import etree
 from parsel import Selector, SelectorList
 
 from kabarbaik_spider.items import ARTICLE_KEYS, Article
@@ -103,7 +104,9 @@ REL_TAG = (
     f"[not(ancestor::*[{has_class('wp-block-post-terms')}][not({has_class('taxonomy-post_tag')})])]"
     "[not(contains(@href, '/category/'))]"
 )
-POST_CLASSES = f"(//*[{has_class('hentry')} or {has_class('type-post')}]/@class | //article/@class)[1]"
+# post_class()'s marks of the post's element; else the first <article>'s classes are read.
+POST_CLASS_MARKS = (" hentry ", " type-post ")
+XPATH_SPACE = str.maketrans("\t\r\n", "   ")  # what XPath's normalize-space() takes as white space
 THUMBNAIL = f".//img[{has_class('wp-post-image')}][{NOT_IN_QUERY_LOOP}]"
 THUMBNAIL_CAPTION = (
     f"ancestor::figure[1]//figcaption | ancestor::*[{has_class('wp-caption')}][1]//*[{has_class('wp-caption-text')}]"
@@ -485,7 +488,7 @@ class ArticleParser(FieldReader):
             Source(LEARNED, lambda: self.learned_value("title")),
             Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_TITLE)[:1])),
             Source(STRUCTURE, lambda: self.h1
-                   or self.without_site_name(node_text(self.doc.xpath("//head/title")))),
+                   or self.without_site_name(node_text(self.doc.xpath("/html/head/title")))),
         )  # fmt: skip
 
     @cached_property
@@ -533,7 +536,7 @@ class ArticleParser(FieldReader):
             self.h1,
             self.meta("og:title"),
             self.meta("twitter:title"),
-            node_text(self.doc.xpath("//head/title")),
+            node_text(self.doc.xpath("/html/head/title")),
         )
         return [title for title in map(self.without_site_name, found) if title]
 
@@ -701,7 +704,7 @@ class ArticleParser(FieldReader):
 
         A slug of digits is a tag whose name is not ASCII (WordPress then writes its id): no name to read.
         """
-        slugs = TAG_CLASS.findall(self.doc.xpath(POST_CLASSES).get(""))
+        slugs = TAG_CLASS.findall(post_classes(self.doc.root))
         if not slugs:
             return []
         archives = [  # one walk of the page for every slug: a page's post classes may name dozens of tags
@@ -897,6 +900,28 @@ class ArticleParser(FieldReader):
             if found and int(found[1]) > 1:
                 numbered.setdefault(int(found[1]), found[0])
         return [numbered[n] for n in sorted(numbered)]
+
+
+def post_classes(root: Any) -> str:
+    """The classes of the page's first element that post_class() marks (``hentry``, ``type-post``) or that is an
+    ``<article>`` with classes; empty when there is none.
+
+    A walk in Python that stops at the first: the one XPath that says the same looks at every element of the
+    page first (0.6 against 2.3 ms a real page).
+    """
+    if not isinstance(root, etree._Element):
+        return ""
+    for element in root.iter(etree.Element):
+        names = element.get("class")
+        if names is None:
+            continue
+        if element.tag == "article":
+            return names
+        if "hentry" in names or "type-post" in names:  # most classes: two searches say no
+            padded = f" {names.translate(XPATH_SPACE)} "
+            if any(mark in padded for mark in POST_CLASS_MARKS):
+                return names
+    return ""
 
 
 def joined_pages(pages: Iterable[list[str]]) -> str | None:
