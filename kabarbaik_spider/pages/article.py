@@ -142,12 +142,14 @@ ANY_TAGS = 'a[rel~="tag"]:not([rel~="category"])'  # the_category()'s rel="categ
 SITE_NOISE = re.compile(r"\b(?:code-block|baca-juga|post-credit|page-links|sharedaddy)\b")
 # The elements a credit line starts in: found from its label's text node (reading every element's
 # whole text to test how it starts costs more than the rest of the page).
+CREDIT_LABELS = ("Penulis", "Reporter", "Editor")
 CREDIT_CANDIDATES = (
-    ".//text()[contains(., 'Penulis') or contains(., 'Reporter') or contains(., 'Editor')]"
-    "[starts-with(normalize-space(), 'Penulis') or starts-with(normalize-space(), 'Reporter')"
-    " or starts-with(normalize-space(), 'Editor')]/ancestor::*[self::p or self::div or self::span or self::li][1]"
+    f".//text()[{' or '.join(f'contains(., {label!r})' for label in CREDIT_LABELS)}]"
+    f"[{' or '.join(f'starts-with(normalize-space(), {label!r})' for label in CREDIT_LABELS)}]"
+    "/ancestor::*[self::p or self::div or self::span or self::li][1]"
 )
-VIEWS_TEXT = f".//text()[contains(., 'Dilihat')][not({NOT_CONTENT})]"
+VIEWS_WORD = "Dilihat"
+VIEWS_TEXT = f".//text()[contains(., '{VIEWS_WORD}')][not({NOT_CONTENT})]"
 DATE_TEXT = f".//text()[re:test(., '\\d{{4}}')][not({NOT_CONTENT})]"
 
 CREDIT_LINE = re.compile(
@@ -380,6 +382,7 @@ class ArticleParser(FieldReader):
         self.ld = JsonLd(self.doc)
         self.meta = Meta(self.doc)
         self._scopes: dict[int, Selector] = {}
+        self._scope_texts: dict[int, str] = {}  # id(page) → its scope's text, for a look before an XPath
 
     @classmethod
     def source_names(cls) -> dict[str, tuple[str, ...]]:
@@ -414,10 +417,31 @@ class ArticleParser(FieldReader):
     def credits(self) -> dict[str, str]:
         """Credit lines from the last page that shows them (the box follows the text).
 
-        Looked for in the article's own part, without a look at the whole HTML first: three scans of a page
-        of another site's size cost twice the XPath that finds none.
+        Looked for in the article's own part, and only where its text holds a label: the XPath that reads every
+        text node costs five times the text (another site's page holds none, 0.5 ms against 0.1).
         """
-        return next((found for page in reversed(self.pages) if (found := credit_lines(self.scope(page)))), {})
+        return next(
+            (
+                found
+                for page in reversed(self.pages)
+                if self.shows_any(page, CREDIT_LABELS) and (found := credit_lines(self.scope(page)))
+            ),
+            {},
+        )
+
+    def shows_any(self, page: Selector, words: Iterable[str]) -> bool:
+        """The text of the article's own part of ``page`` (its scripts' too) holds one of ``words``: where it
+        holds none, no text node does, and the XPath that looks for them in each is not run."""
+        key = id(page)
+        if key not in self._scope_texts:
+            root = self.scope(page).root
+            text = (
+                etree.tostring(root, method="text", encoding="unicode", with_tail=False)
+                if isinstance(root, etree._Element)
+                else ""
+            )
+            self._scope_texts[key] = text
+        return any(word in self._scope_texts[key] for word in words)
 
     @cached_property
     def zone(self) -> tzinfo:
@@ -723,7 +747,14 @@ class ArticleParser(FieldReader):
     def views(self) -> Sources:
         return (
             Source(THEME, lambda: views_in(node_text(self.doc.css(VIEWS)))),
-            Source(WORDS, lambda: views_in(" ".join(self.scope(self.doc).xpath(VIEWS_TEXT).getall()))),
+            Source(
+                WORDS,
+                lambda: (
+                    views_in(" ".join(self.scope(self.doc).xpath(VIEWS_TEXT).getall()))
+                    if self.shows_any(self.doc, (VIEWS_WORD,))
+                    else None
+                ),
+            ),
         )
 
     def theme_figure(self) -> Selector | None:
