@@ -757,23 +757,27 @@ class ArticleParser(FieldReader):
             ),
         )
 
+    # The figures are found once: the image's URL and its caption are both read from them.
+    @cached_property
     def theme_figure(self) -> Selector | None:
         return next(iter(self.doc.css(FIGURE)), None)
 
+    @cached_property
     def wordpress_image(self) -> Selector | None:
         """The featured image as WordPress prints it: a block theme's featured-image block, else
         the_post_thumbnail()'s ``img.wp-post-image`` in the article."""
         scope = self.scope(self.doc)
         return next(iter(self.blocks(scope, BLOCK_FEATURED_IMAGE) or scope.xpath(THUMBNAIL)), None)
 
+    @cached_property
     def structural_figure(self) -> Selector | None:
         return next(iter(self.scope(self.doc).xpath(".//figure[.//img]")), None)
 
     def image_url(self) -> Sources:
         return (
-            Source(THEME, lambda: self.figure_image(self.theme_figure())),
-            Source(WORDPRESS, lambda: self.image_source(self.wordpress_image())),
-            Source(STRUCTURE, lambda: self.figure_image(self.structural_figure())),
+            Source(THEME, lambda: self.figure_image(self.theme_figure)),
+            Source(WORDPRESS, lambda: self.image_source(self.wordpress_image)),
+            Source(STRUCTURE, lambda: self.figure_image(self.structural_figure)),
             Source(META, lambda: self.page_image(self.meta("og:image"))),
             Source(JSONLD, lambda: self.page_image(self.ld.image.get("url") or self.ld.image.get("contentUrl"))),
         )
@@ -791,10 +795,10 @@ class ArticleParser(FieldReader):
 
     def image_caption(self) -> Sources:
         return (
-            Source(THEME, lambda: self.figure_caption(self.theme_figure())),
+            Source(THEME, lambda: self.figure_caption(self.theme_figure)),
             Source(LEARNED, lambda: self.learned_value("image_caption")),
             Source(WORDPRESS, self.wordpress_caption),
-            Source(STRUCTURE, lambda: self.figure_caption(self.structural_figure())),
+            Source(STRUCTURE, lambda: self.figure_caption(self.structural_figure)),
             Source(JSONLD, lambda: self.ld.image_text("caption")),
         )  # fmt: skip
 
@@ -804,7 +808,7 @@ class ArticleParser(FieldReader):
 
     def wordpress_caption(self) -> str | None:
         """The featured image's own ``<figcaption>`` (or a classic ``wp-caption`` box's text)."""
-        img = self.wordpress_image()
+        img = self.wordpress_image
         return node_text(img.xpath(THUMBNAIL_CAPTION)[:1]) if img is not None else None
 
     def summary(self) -> Sources:

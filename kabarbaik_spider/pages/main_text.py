@@ -545,7 +545,8 @@ class MainText:
         article = next(self.headline.iterancestors("article"), None) if self.headline is not None else None
         if article is not None and article in good and good[article] >= HEADLINE_ARTICLE_SHARE * good[self.body]:
             scope = article
-        inside = [element for element in scope.iter() if element in total]
+        # The walk's order is the page's, and all of it stands in the body: no second pass of the page for it.
+        inside = walk.order if scope is self.body else [element for element in scope.iter() if element in total]
         best = max(inside, key=lambda e: good[e] - OTHER_TEXT_WEIGHT * (total[e] - good[e]), default=None)
         if best is None or not good[best]:
             return None
