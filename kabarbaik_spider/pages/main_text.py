@@ -97,6 +97,7 @@ from kabarbaik_spider.pages.markup import (
     CONSENT_WORDS,
     HIDDEN_TEXT_TAGS,
     INLINE_TAGS,
+    collapsed,
     visible_text,
 )
 
@@ -175,7 +176,7 @@ def own_text(element: etree._Element) -> tuple[str, int]:
         elif tag not in HIDDEN_TEXT_TAGS:
             parts.append(" ")
         parts.append(child.tail or "")
-    return " ".join("".join(parts).split()), links
+    return collapsed("".join(parts)), links
 
 
 def shown_length(element: etree._Element) -> int:

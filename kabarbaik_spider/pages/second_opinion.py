@@ -41,6 +41,7 @@ from collections import Counter
 import trafilatura
 
 from kabarbaik_spider.pages.main_text import LONGER_READING, Found
+from kabarbaik_spider.pages.markup import collapsed
 
 UNSURE_OTHER_TEXT = 0.4  # the finder's element holds this much other text per character of article text
 UNSURE_SHARE = 0.6  # ... or holds less than this share of the good text where it was looked for
@@ -106,7 +107,7 @@ def trafilatura_paragraphs(html_text: str, url: str, headline: str | None = None
     except Exception as error:  # trafilatura's own bug on one page costs its opinion only
         logger.debug("trafilatura failed on %s: %s", url, error)
         return []
-    lines = [line for line in (" ".join(part.split()) for part in (text or "").splitlines()) if line]
+    lines = [line for line in map(collapsed, (text or "").splitlines()) if line]
     return without_headline(lines, headline)
 
 
