@@ -15,7 +15,9 @@ from kabarbaik_spider.pages.second_opinion import (
     UNSURE_OTHER_TEXT,
     UNSURE_SHARE,
     agreement,
+    is_short,
     second_opinion,
+    shown_width,
     trafilatura_paragraphs,
     without_headline,
 )
@@ -88,6 +90,22 @@ def test_a_sure_finder_of_a_long_reading_is_never_second_guessed() -> None:
     assert len("".join(third)) >= SHORT_TEXT
     assert agreement(third, trafilatura_paragraphs(html, URL)) < MIN_AGREEMENT
     assert second_opinion(Found(third, found.other_text), html, URL) is None
+
+
+def test_a_reading_is_short_by_the_columns_it_takes_so_a_japanese_article_is_not() -> None:
+    """Full-width characters take two columns each: 600 Japanese ones run as long as 1,200 Latin ones, and
+    are not a short reading to second-guess. The other text a short English reading gives way to leaves it
+    standing."""
+    japanese = (
+        "市議会は火曜日、二冬前の嵐で支柱が損傷して以来通行止めになっている古い港の橋を架け替えることを決めた。" * 12
+    )
+    assert len(japanese) < SHORT_TEXT <= shown_width(japanese)
+    assert not is_short([japanese]) and is_short(ARTICLE[:1])
+    paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE)
+    four = f'<html><body><div class="story"><h1>Bridge</h1>{paragraphs}</div></body></html>'
+    english = "Our new podcast episode is out now: listen wherever you get your podcasts, and tell a friend about it!"
+    assert second_opinion(Found([english], 0.0, 1.0, (english, *ARTICLE)), four, URL) is not None
+    assert second_opinion(Found([japanese], 0.0, 1.0, (japanese, *ARTICLE)), four, URL) is None
 
 
 def test_a_short_reading_gives_way_only_to_another_text_where_the_finder_sees_text_or_six_times_as_long() -> None:

@@ -36,7 +36,7 @@ from kabarbaik_spider.pages.markup import (
     post_block,
     post_id,
 )
-from kabarbaik_spider.pages.second_opinion import SHORT_TEXT, second_opinion, trafilatura_paragraphs, word_list
+from kabarbaik_spider.pages.second_opinion import is_short, second_opinion, trafilatura_paragraphs, word_list
 from kabarbaik_spider.pages.sources import (
     JSONLD,
     LEARNED,
@@ -886,7 +886,7 @@ class ArticleParser(FieldReader):
         write the text, and what its markup holds is a caption or a teaser (the ``jsonld`` source then gives it)."""
         found = find_main_text(self.doc.root, SITE_NOISE)
         length = len("".join(found.paragraphs))
-        if 0 < length < SHORT_TEXT and len(self.json_ld_body or "") >= LONGER_READING * length:
+        if length and is_short(found.paragraphs) and len(self.json_ld_body or "") >= LONGER_READING * length:
             return JSONLD, []
         theirs = second_opinion(found, self.texts[0], self.url, self.h1)
         if theirs is None or not (first := article_paragraphs(theirs)):

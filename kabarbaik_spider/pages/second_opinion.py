@@ -46,8 +46,9 @@ from kabarbaik_spider.pages.markup import collapsed
 UNSURE_OTHER_TEXT = 0.4  # the finder's element holds this much other text per character of article text
 UNSURE_SHARE = 0.6  # ... or holds less than this share of the good text where it was looked for
 MIN_AGREEMENT = 0.6  # the two readings' bag-of-words F1, below which trafilatura's is taken
-# A reading this short (characters) is second-guessed too, though the finder is sure of its block: the names
-# of boilerplate may have hidden the article around it (``banner``, ``teaser`` boxes), or it read a tweet.
+# A reading this short (columns, as :func:`shown_width` counts them) is second-guessed too, though the finder is
+# sure of its block: the names of boilerplate may have hidden the article around it (``banner``, ``teaser``
+# boxes), or it read a tweet.
 SHORT_TEXT = 1000
 # For a short reading the finder is sure of, trafilatura's is taken only when it is another text: less than
 # this share of the finder's words is in it (trafilatura reads every paragraph of a page whose text it finds
@@ -68,6 +69,24 @@ logger = logging.getLogger(__name__)
 # trafilatura logs what it thinks of a page ("empty HTML tree", "discarding data") as errors and
 # warnings; here they are about an opinion the parser may not take, not about the crawl.
 logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+
+
+def shown_width(text: str) -> int:
+    """How wide ``text`` runs, in columns: a full-width character (Han, kana, Hangul: Unicode's East Asian Width
+    W or F) takes two, as a terminal or a fixed-width font sets it.
+
+    Why: 800 Latin characters are a paragraph or two, 800 Japanese ones a whole article that takes 1,600
+    columns. A count of characters called it short, and trafilatura was asked about it (about 100 ms on the
+    real page that showed it, for an opinion not taken).
+    :func:`is_short` counts it only for a text under :data:`SHORT_TEXT` characters, where it is cheap.
+    """
+    return len(text) + sum(1 for character in text if unicodedata.east_asian_width(character) in "WF")
+
+
+def is_short(paragraphs: list[str]) -> bool:
+    """A reading under :data:`SHORT_TEXT` columns: too short to be sure of, whatever block it came from."""
+    text = "".join(paragraphs)
+    return len(text) < SHORT_TEXT and shown_width(text) < SHORT_TEXT
 
 
 def word_list(text: str) -> list[str]:
@@ -136,7 +155,7 @@ def second_opinion(found: Found, html_text: str, url: str, headline: str | None 
     """
     unsure = found.other_text > UNSURE_OTHER_TEXT or found.share < UNSURE_SHARE
     length = len("".join(found.paragraphs))
-    if not length or not (unsure or length < SHORT_TEXT) or len(html_text) > MAX_HTML_CHARACTERS:
+    if not length or not (unsure or is_short(found.paragraphs)) or len(html_text) > MAX_HTML_CHARACTERS:
         return None
     theirs = trafilatura_paragraphs(html_text, url, headline)
     if not theirs:
