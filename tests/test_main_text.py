@@ -9,6 +9,7 @@ from lxml import html as lxml_html
 from kabarbaik_spider.pages.article import ArticleParser
 from kabarbaik_spider.pages.main_text import text_blocks
 from kabarbaik_spider.pages.markup import visible_text
+from kabarbaik_spider.pages.second_opinion import SHORT_TEXT, shown_width
 from kabarbaik_spider.pages.sources import page_selector
 
 URL = "https://news.example/2025/05/berita/"
@@ -713,6 +714,12 @@ def test_a_caption_is_no_body_where_json_ld_holds_the_article() -> None:
     assert 6 * len(caption) <= len("".join(eight))
     assert parsed(caption, eight) == ("\n\n".join(eight), "jsonld")
     assert parsed(two[0], two[:1]) == (two[0], "structure")
+    # Short is counted in columns: about 600 Japanese characters (1,200 columns) are an article, not a caption.
+    sentence = "市議会は火曜日、二冬前の嵐で支柱が損傷して以来通行止めになっている古い港の橋を架け替えることを決めた。"
+    japanese = sentence * 12
+    many = paragraphs(40)
+    assert len(japanese) < SHORT_TEXT <= shown_width(japanese) and 6 * len(japanese) <= len("".join(many))
+    assert parsed(japanese, many) == (japanese, "structure")
 
 
 def test_json_ld_that_names_another_page_gives_no_body() -> None:

@@ -93,14 +93,14 @@ def test_a_sure_finder_of_a_long_reading_is_never_second_guessed() -> None:
 
 
 def test_a_reading_is_short_by_the_columns_it_takes_so_a_japanese_article_is_not() -> None:
-    """Full-width characters take two columns each: 600 Japanese ones run as long as 1,200 Latin ones, and
+    """Full-width characters take two columns each: about 600 Japanese ones run as long as 1,200 Latin ones, and
     are not a short reading to second-guess. The other text a short English reading gives way to leaves it
     standing."""
     japanese = (
         "市議会は火曜日、二冬前の嵐で支柱が損傷して以来通行止めになっている古い港の橋を架け替えることを決めた。" * 12
     )
     assert len(japanese) < SHORT_TEXT <= shown_width(japanese)
-    assert not is_short([japanese]) and is_short(ARTICLE[:1])
+    assert not is_short(japanese) and is_short(ARTICLE[0])
     paragraphs = "".join(f"<p>{text}</p>" for text in ARTICLE)
     four = f'<html><body><div class="story"><h1>Bridge</h1>{paragraphs}</div></body></html>'
     english = "Our new podcast episode is out now: listen wherever you get your podcasts, and tell a friend about it!"

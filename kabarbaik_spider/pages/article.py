@@ -885,8 +885,9 @@ class ArticleParser(FieldReader):
         the finder's reading is short and JSON-LD's ``articleBody`` holds six times as much: the page's scripts
         write the text, and what its markup holds is a caption or a teaser (the ``jsonld`` source then gives it)."""
         found = find_main_text(self.doc.root, SITE_NOISE)
-        length = len("".join(found.paragraphs))
-        if length and is_short(found.paragraphs) and len(self.json_ld_body or "") >= LONGER_READING * length:
+        text = "".join(found.paragraphs)
+        length = len(text)
+        if length and is_short(text) and len(self.json_ld_body or "") >= LONGER_READING * length:
             return JSONLD, []
         theirs = second_opinion(found, self.texts[0], self.url, self.h1)
         if theirs is None or not (first := article_paragraphs(theirs)):

@@ -11,7 +11,7 @@ readings included); when the two
 readings share less than 60% of their words, trafilatura's is taken. Where
 they agree, or trafilatura reads nothing, the finder's reading stands.
 
-A reading under 1,000 characters is asked about too, sure or not: the names
+A reading under 1,000 columns (a full-width character takes two) is asked about too, sure or not: the names
 of boilerplate may have hidden the article around it (a ``banner`` or
 ``teaser`` box), or the finder read a tweet beside a poem whose lines are
 each too short to be prose. There trafilatura's reading is taken only when it
@@ -72,20 +72,18 @@ logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 
 def shown_width(text: str) -> int:
-    """How wide ``text`` runs, in columns: a full-width character (Han, kana, Hangul: Unicode's East Asian Width
-    W or F) takes two, as a terminal or a fixed-width font sets it.
-
-    Why: 800 Latin characters are a paragraph or two, 800 Japanese ones a whole article that takes 1,600
-    columns. A count of characters called it short, and trafilatura was asked about it (about 100 ms on the
-    real page that showed it, for an opinion not taken).
-    :func:`is_short` counts it only for a text under :data:`SHORT_TEXT` characters, where it is cheap.
-    """
+    """How wide ``text`` runs, in columns: a character whose Unicode East Asian Width is W or F (Han, kana,
+    Hangul, full-width forms, most emoji) takes two, as fixed-width type sets it."""
     return len(text) + sum(1 for character in text if unicodedata.east_asian_width(character) in "WF")
 
 
-def is_short(paragraphs: list[str]) -> bool:
-    """A reading under :data:`SHORT_TEXT` columns: too short to be sure of, whatever block it came from."""
-    text = "".join(paragraphs)
+def is_short(text: str) -> bool:
+    """A reading under :data:`SHORT_TEXT` columns: too short to be sure of, whatever block it came from.
+
+    Columns, not characters: 800 Latin characters are a paragraph or two, 800 Japanese ones a whole article
+    that runs as long as 1,600; counted in characters it was second-guessed, for trafilatura's slowest asks
+    (docs/site.md, the tenth round). The width is counted only under :data:`SHORT_TEXT` characters.
+    """
     return len(text) < SHORT_TEXT and shown_width(text) < SHORT_TEXT
 
 
@@ -154,8 +152,9 @@ def second_opinion(found: Found, html_text: str, url: str, headline: str | None 
     judges a choice, it does not stand in for one.
     """
     unsure = found.other_text > UNSURE_OTHER_TEXT or found.share < UNSURE_SHARE
-    length = len("".join(found.paragraphs))
-    if not length or not (unsure or is_short(found.paragraphs)) or len(html_text) > MAX_HTML_CHARACTERS:
+    text = "".join(found.paragraphs)
+    length = len(text)
+    if not length or not (unsure or is_short(text)) or len(html_text) > MAX_HTML_CHARACTERS:
         return None
     theirs = trafilatura_paragraphs(html_text, url, headline)
     if not theirs:
