@@ -11,9 +11,9 @@ readings included); when the two
 readings share less than 60% of their words, trafilatura's is taken. Where
 they agree, or trafilatura reads nothing, the finder's reading stands.
 
-A reading under 1,000 columns (a full-width character takes two) is asked about too, sure or not: the names
-of boilerplate may have hidden the article around it (a ``banner`` or
-``teaser`` box), or the finder read a tweet beside a poem whose lines are
+A reading under 1,000 columns (a full-width character takes two) is asked
+about too, sure or not: the names of boilerplate may have hidden the article
+around it (a ``banner`` or ``teaser`` box), or the finder read a tweet beside a poem whose lines are
 each too short to be prose. There trafilatura's reading is taken only when it
 is another text, and either stands where the finder's names let it see text
 or holds six times as much. The finder's text with more around it is refused:
@@ -81,8 +81,9 @@ def is_short(text: str) -> bool:
     """A reading under :data:`SHORT_TEXT` columns: too short to be sure of, whatever block it came from.
 
     Columns, not characters: 800 Latin characters are a paragraph or two, 800 Japanese ones a whole article
-    that runs as long as 1,600; counted in characters it was second-guessed, for trafilatura's slowest asks
-    (docs/site.md, the tenth round). The width is counted only under :data:`SHORT_TEXT` characters.
+    that runs as long as 1,600. Counted in characters, such an article was second-guessed, and trafilatura's
+    reading of a Japanese page is among its slowest (docs/site.md, the tenth round). The width is counted only
+    under :data:`SHORT_TEXT` characters.
     """
     return len(text) < SHORT_TEXT and shown_width(text) < SHORT_TEXT
 
