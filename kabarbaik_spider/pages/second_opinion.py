@@ -13,13 +13,14 @@ they agree, or trafilatura reads nothing, the finder's reading stands.
 
 A reading under 1,000 columns (a full-width character takes two) is asked
 about too, sure or not: the names of boilerplate may have hidden the article
-around it (a ``banner`` or ``teaser`` box), or the finder read a tweet
-beside a poem whose lines are each too short to be prose. There trafilatura's
-reading is taken only when it is another text, and either stands where the finder's names let it see text
-or holds six times as much. The finder's text with more around it is refused:
-for a page whose text it finds short, trafilatura reads every paragraph, a
-sidebar's and a menu's too; and another text it found only in boxes the
-finder calls boilerplate, and no longer, is a related post's teaser.
+around it (a ``banner`` or ``teaser`` box), or the finder read a tweet beside
+a poem whose lines are each too short to be prose. There trafilatura's reading
+is taken only when it is another text, and either stands where the finder's
+names let it see text or holds six times as much. The finder's text with more
+around it is refused: for a page whose text it finds short, trafilatura reads
+every paragraph, a sidebar's and a menu's too; and another text it found only
+in boxes the finder calls boilerplate, and no longer, is a related post's
+teaser.
 
 Measured on pages nobody tuned to (docs/site.md): it lifts body F1 where the
 finder picks a wrong block or a part of the right one, and costs little
