@@ -9,6 +9,7 @@ import sys
 from site_fixtures import SITE, expected_items, field_diff, read_page
 
 from kabarbaik_spider.pages.article import article_dict, continuation_urls, parse_article
+from kabarbaik_spider.pages.markup import collapsed
 
 EXPECTED_ITEMS = expected_items()
 CABAI = "https://kabarbaik.co/harga-cabai-rawit-di-pasar-kota-bojonegoro-turun-jelang-panen-raya/"
@@ -117,6 +118,27 @@ def test_credit_lines_written_with_character_references_are_read_as_a_reader_see
     assert "Penulis" not in html and "Editor" not in html
     item = parse_article(html, PEMKAB)
     assert (item.author, item.editor) == ("Shohibul Umam", "Hairul Faisal")
+
+
+def test_characters_a_reader_never_sees_are_left_out_of_every_text() -> None:
+    """A soft hyphen (where a word may break), a zero-width space, a word joiner or a byte-order mark changes
+    nothing a reader sees; in the store they would only break a search for the word. Written as characters or
+    as references, in the markup and in JSON-LD, the item is the page's expected one."""
+    expected = next(item for item in EXPECTED_ITEMS if item["url"] == PEMKAB)
+    html = read_page(PEMKAB).replace("Bojonegoro", "Bo\u00adjo\u200bne\u2060go\ufeffro")
+    head, body = html.split("<body", 1)
+    body = body.replace("Pelayanan", "Pe&shy;la&#173;ya&#x200B;nan")
+    html = f"{head}<body{body}"
+    assert "Bojonegoro" not in html and "Pelayanan" not in body
+    diff = field_diff(parse_fixture(PEMKAB, html), expected)
+    assert not diff, "\n".join(diff)
+
+
+def test_joiners_and_direction_marks_stay_in_a_text() -> None:
+    """The zero-width non-joiner and joiner change how Persian or Indic words are shown, and direction marks
+    how mixed-direction text runs: they are the text, not noise."""
+    words = "می\u200cخواهم \u0915\u094d\u200d\u0937 \u200fUSA\u200f"
+    assert collapsed(f" {words}\u00ad ") == words
 
 
 def test_a_page_that_is_not_an_article_yields_empty_required_fields() -> None:
