@@ -121,24 +121,33 @@ def test_credit_lines_written_with_character_references_are_read_as_a_reader_see
 
 
 def test_characters_a_reader_never_sees_are_left_out_of_every_text() -> None:
-    """A soft hyphen (where a word may break), a zero-width space, a word joiner or a byte-order mark changes
-    nothing a reader sees; in the store they would only break a search for the word. Written as characters or
-    as references, in the markup and in JSON-LD, the item is the page's expected one."""
+    """A soft hyphen (where a word may break), a zero-width space, a word joiner, a byte-order mark or a control
+    character changes nothing a reader sees; in the store they would only break a search for the word. Written
+    as characters or as references, in the markup and in JSON-LD, the item is the page's expected one."""
     expected = next(item for item in EXPECTED_ITEMS if item["url"] == PEMKAB)
-    html = read_page(PEMKAB).replace("Bojonegoro", "Bo\u00adjo\u200bne\u2060go\ufeffro")
+    html = read_page(PEMKAB).replace("Bojonegoro", "Bo\u00adjo\u200bne\u2060go\ufeffro\x07")
+    html = html.replace("Tingkatkan", "Ting&shy;kat&#173;kan")  # JSON-LD's headline holds references too
     head, body = html.split("<body", 1)
     body = body.replace("Pelayanan", "Pe&shy;la&#173;ya&#x200B;nan")
     html = f"{head}<body{body}"
-    assert "Bojonegoro" not in html and "Pelayanan" not in body
+    assert "Bojonegoro" not in html and "Pelayanan" not in body and '"headline": "Ini Cara Pemkab Bo\u00ad' in html
     diff = field_diff(parse_fixture(PEMKAB, html), expected)
     assert not diff, "\n".join(diff)
 
 
 def test_joiners_and_direction_marks_stay_in_a_text() -> None:
-    """The zero-width non-joiner and joiner change how Persian or Indic words are shown, and direction marks
-    how mixed-direction text runs: they are the text, not noise."""
-    words = "می\u200cخواهم \u0915\u094d\u200d\u0937 \u200fUSA\u200f"
+    """The zero-width non-joiner and joiner change how Persian or Indic words are shown, the Mongolian vowel
+    separator how the letter before it is shaped, and direction marks how mixed-direction text runs: they are
+    the text, not noise."""
+    words = "می\u200cخواهم \u0915\u094d\u200d\u0937 \u1822\u180e\u1820 \u200fUSA\u200e \u2067abc\u2069"
     assert collapsed(f" {words}\u00ad ") == words
+
+
+def test_windows_1252_punctuation_read_as_latin_1_is_shown_as_that_code_page_shows_it() -> None:
+    """A text's U+0080 to U+009F are control characters no page means: Windows-1252's dashes and quotes that
+    were read as Latin-1. They are shown as Windows-1252 shows them, as HTML5 reads ``&#150;``; its unassigned
+    five show nothing and are left out. (U+0085 is a line break to Python, as to Unicode: a space.)"""
+    assert collapsed("2010\x962011: don\x92t say \x93no\x94 \x81") == "2010\u20132011: don\u2019t say \u201cno\u201d"
 
 
 def test_a_page_that_is_not_an_article_yields_empty_required_fields() -> None:

@@ -95,6 +95,15 @@ def test_a_page_that_writes_its_text_decomposed_is_still_learned_from_the_record
     assert read(html, "h2.kb-headline", "title") == composed
 
 
+def test_a_page_that_hyphenates_its_text_softly_is_still_learned_from_the_records_plain_text() -> None:
+    """A page may write soft hyphens into a word (``Eko&shy;nomi``: where it may break); the record's text, as
+    every field's, has none. The learner finds the page's word as a reader sees it."""
+    html = page(11, "Pasar Baru Dibuka", "Eko&shy;no\u00admi", "Rina Wulandari", ["Pasar"])
+    found = learn(html, record("Pasar Baru Dibuka", "Ekonomi", "Rina Wulandari", ["Pasar"]))
+    assert found["category"][:2] == ["span.kb-rubric", "span.kb-rubric > a"]
+    assert read(html, "span.kb-rubric", "category") == "Ekonomi"
+
+
 def test_a_selector_that_gives_another_value_is_no_candidate() -> None:
     html = page(*POSTS[0])
     # The sidebar's category list holds "Ekonomi" too, but neither first nor last: never a candidate.

@@ -522,7 +522,7 @@ class ArticleParser(FieldReader):
 
     @property
     def ld_headline(self) -> str:
-        return html.unescape(self.ld.text("headline") or "")
+        return clean_text(html.unescape(self.ld.text("headline") or "")) or ""
 
     @cached_property
     def site_names(self) -> list[str]:
@@ -533,7 +533,7 @@ class ArticleParser(FieldReader):
             clean_text(publisher.get("name"))
             if isinstance(publisher, dict) and isinstance(publisher.get("name"), str)
             else None,
-            self.ld.first("WebSite").get("name"),
+            clean_text(name) if isinstance(name := self.ld.first("WebSite").get("name"), str) else None,
             urlsplit(self.url).hostname,
         ]
         found = [name.removeprefix("www.") for name in names if isinstance(name, str) and name.strip()]

@@ -27,7 +27,7 @@ from typing import Any
 from lxml import etree
 from parsel import Selector
 
-from kabarbaik_spider.pages.markup import composed, has_value, visible_text
+from kabarbaik_spider.pages.markup import INVISIBLE, composed, has_value, visible_text
 from kabarbaik_spider.pages.sources import clean_text, page_selector
 
 # The keys a page shows as text, so that an element's text can equal the record's value. Not learned:
@@ -106,8 +106,11 @@ def named(element: etree._Element) -> bool:
 
 
 def text_parents(page: Selector, word: str) -> list[etree._Element]:
-    """The elements that hold a text node with ``word`` in it."""
-    return [found.root for found in page.xpath("//body//text()[contains(., $word)]/..", word=word)[:MAX_TEXT_NODES]]
+    """The elements that hold a text node with ``word`` in it, as a reader sees it: the record's text has no
+    invisible characters, the page's may (``Eko&shy;nomi``)."""
+    query = "//body//text()[contains(translate(., $invisible, ''), $word)]/.."
+    found = page.xpath(query, invisible=INVISIBLE, word=word)
+    return [parent.root for parent in found[:MAX_TEXT_NODES]]
 
 
 def showing(page: Selector, value: str) -> list[etree._Element]:
