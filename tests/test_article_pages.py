@@ -81,6 +81,18 @@ def test_without_json_ld_the_metas_and_markup_carry_every_field() -> None:
     assert not diff, "\n".join(diff)
 
 
+def test_metas_after_an_element_that_ends_the_head_are_still_the_heads() -> None:
+    """A tag manager's ``<iframe>`` (or a pixel's ``<img>``, a widget's ``<div>``) in the ``<head>`` ends it, in
+    libxml2 as in a browser: the ``<meta>``s, ``<link>``s and ``<title>`` after it stand at the top of the
+    ``<body>``. They are still the page's own: without JSON-LD, the metas carry the dates and the summary."""
+    expected = next(item for item in EXPECTED_ITEMS if item["url"] == PEMKAB)
+    tag_manager = '<iframe src="https://www.googletagmanager.com/ns.html?id=GTM-X" height="0" width="0"></iframe>'
+    html = without(read_page(PEMKAB), JSON_LD).replace("<head>", f"<head>{tag_manager}", 1)
+    assert tag_manager in html
+    diff = field_diff(parse_fixture(PEMKAB, html), expected)
+    assert not diff, "\n".join(diff)
+
+
 def test_without_json_ld_and_metas_dates_come_from_the_visible_date() -> None:
     url = "https://kabarbaik.co/sd-negeri-di-tuban-terapkan-kelas-literasi-digital/"
     html = without(read_page(CABAI), JSON_LD, ARTICLE_METAS)

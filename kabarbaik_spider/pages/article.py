@@ -27,6 +27,7 @@ from kabarbaik_spider.pages.learned import read as read_learned
 from kabarbaik_spider.pages.main_text import LONGER_READING, find_main_text, text_blocks
 from kabarbaik_spider.pages.markup import (
     AUTHOR_ARCHIVES,
+    HEAD,
     NOT_CONTENT,
     NOT_IN_QUERY_LOOP,
     PLAIN_POST,
@@ -73,8 +74,9 @@ CONTENT_OUTERMOST = "div.entry-content:not(div.entry-content div)"
 TAGS = 'div.post-tags a[rel="tag"]'
 FIGURE = "figure.post-thumbnail"
 BREADCRUMB_LINKS = "div.breadcrumbs a"
-CANONICAL = '/html/head/link[@rel="canonical"]/@href'  # in the head: a scan of the whole page costs more
-SHORTLINK = '/html/head/link[@rel="shortlink"]/@href'
+CANONICAL = f'{HEAD}/link[@rel="canonical"]/@href'  # in the head: a scan of the whole page costs more
+SHORTLINK = f'{HEAD}/link[@rel="shortlink"]/@href'
+HEAD_TITLE = f"({HEAD}/title)[1]"
 BODY_CLASSES = "/html/body/@class"
 
 # WordPress core's markup, whatever the theme (the ``wordpress`` source; docs/site.md). Block themes print
@@ -512,7 +514,7 @@ class ArticleParser(FieldReader):
             Source(LEARNED, lambda: self.learned_value("title")),
             Source(WORDPRESS, lambda: node_text(self.blocks(self.doc, BLOCK_TITLE)[:1])),
             Source(STRUCTURE, lambda: self.h1
-                   or self.without_site_name(node_text(self.doc.xpath("/html/head/title")))),
+                   or self.without_site_name(node_text(self.doc.xpath(HEAD_TITLE)))),
         )  # fmt: skip
 
     @cached_property
@@ -560,7 +562,7 @@ class ArticleParser(FieldReader):
             self.h1,
             self.meta("og:title"),
             self.meta("twitter:title"),
-            node_text(self.doc.xpath("/html/head/title")),
+            node_text(self.doc.xpath(HEAD_TITLE)),
         )
         return [title for title in map(self.without_site_name, found) if title]
 

@@ -78,6 +78,12 @@ CONSENT_WORDS = re.compile(r"consent|gdpr|onetrust|cookie")
 # that is a byline, not a dek).
 AUTHOR_ARCHIVES = ("/author/", "/authors/", "/autor/", "/penulis/", "/profile/")
 
+# Where the <head>'s <meta>s, <link>s and <title> are. libxml2, as a browser, ends the <head> at the first
+# element that belongs in a body (an <iframe>, a tracking pixel's <img>, a script's injected <div>) and puts
+# what follows it at the top of the <body>; a saved page (its scripts run) often has one. Only the body's own
+# children are read: a microdata <meta> stands inside its item, and walking the whole body costs more.
+HEAD = "(/html/head | /html/body)"
+
 # Elements whose text is never shown as text, and elements that flow inside a line of text.
 HIDDEN_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "svg"})
 INLINE_TAGS = frozenset(

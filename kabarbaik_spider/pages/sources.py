@@ -19,7 +19,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 
 from kabarbaik_spider.items import ARTICLE_KEYS, Article
-from kabarbaik_spider.pages.markup import collapsed, composed, has_value, visible_text
+from kabarbaik_spider.pages.markup import HEAD, collapsed, composed, has_value, visible_text
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
@@ -280,8 +280,8 @@ class Meta:
 
     def __init__(self, doc: Selector) -> None:
         self.values: dict[str, list[str]] = {}
-        # The parser puts the one <head> under <html>: no walk of the body to find it (0.36 -> 0.05 ms)
-        for tag in doc.xpath("/html/head/meta[@content]"):
+        # The head and the top of the body (markup.HEAD): no walk of the whole body to find them (0.36 -> 0.05 ms)
+        for tag in doc.xpath(f"{HEAD}/meta[@content]"):
             key = tag.attrib.get("property") or tag.attrib.get("name")
             if key:
                 self.values.setdefault(key, []).append(tag.attrib["content"])
