@@ -96,3 +96,13 @@ def test_the_h1_decides_a_kicker_json_ld_and_og_title_disagree_on() -> None:
     assert title_of(ld(f"Nationale Demo / {headline}") + og(headline), f"<h1>{headline}</h1>") == headline
     assert title_of(ld(headline) + head, "<h1>Etwas ganz anderes steht hier</h1>") == headline  # neither: JSON-LD's
     assert title_of(ld(headline) + head) == headline  # no <h1>: JSON-LD's
+
+
+def test_a_doubled_separator_before_the_site_name_goes_whole() -> None:
+    """``T -- Site`` and ``Site :: T`` are the site's name and one separator written twice; a guillemet that
+    closes a quote before a spaced separator is the headline's own."""
+    assert title_of(og("Banjir di Kota -- Kabar Contoh")) == "Banjir di Kota"
+    assert title_of(og("Kabar Contoh :: Banjir di Kota")) == "Banjir di Kota"
+    assert title_of(og("Banjir di Kota -- Pagi -- Kabar Contoh")) == "Banjir di Kota -- Pagi"
+    assert site_name_anywhere("Banjir di Kota || Kabar Contoh || by Siti", "Kabar Contoh") == "Banjir di Kota"
+    assert title_of(og("«Banjir di Kota» » Kabar Contoh")) == "«Banjir di Kota»"

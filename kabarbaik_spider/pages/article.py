@@ -172,7 +172,8 @@ NAMES_JOINED = re.compile(r"\s+(?:and|und|dan|serta|og|och|en|et|y|e|i)\s+|\s*[;
 MAX_VIEWS_DIGITS = 15
 MAX_TIMES_READ = 10  # <time> elements read for the page's UTC offset
 TITLE_SEPARATORS = "-–—|·•:»/｜*："  # between a headline and the site's name (full-width in CJK titles)
-SEPARATOR_RUN = re.compile(rf"\s*[{re.escape(TITLE_SEPARATORS)}](\s*)")
+# A separator, doubled or not (``T -- Site``, ``T :: Site``), and the space after it.
+SEPARATOR_RUN = re.compile(rf"\s*([{re.escape(TITLE_SEPARATORS)}])\1*(\s*)")
 NAME_TAIL = re.compile(rf"\s*(?:[{re.escape(TITLE_SEPARATORS)}].*)?$")  # what may follow a site's name mid-title
 # The end of a kicker before a headline: ``Nahost: …``, ``Eskalation im Nahen Osten - …``, ``Politik | …``.
 KICKER_END = re.compile(r"(?::|\s[-–—|·•»/]|\|)\s+")
@@ -206,18 +207,21 @@ def article_paragraphs(blocks: list[str]) -> list[str]:
 
 
 def without_name(title: str, name: str) -> str:
-    """``title`` without ``name`` (any case) and the separator between them, at its end or its start."""
+    """``title`` without ``name`` (any case) and the separator between them, at its end or its start.
+
+    A doubled separator goes whole (``T -- Site``); a quote's guillemet before a spaced one stays (``«Q» » Site``).
+    """
     folded, folded_name = title.casefold(), name.casefold()
     if len(folded) != len(title) or len(folded_name) != len(name):  # casefolding changed a length (ß → ss)
         return title
     if folded.endswith(folded_name):
         rest = title[: -len(name)].rstrip()
         if len(rest) > 1 and rest[-1] in TITLE_SEPARATORS:
-            return rest[:-1].rstrip() or title
+            return rest.rstrip(rest[-1]).rstrip() or title
     if folded.startswith(folded_name):
         rest = title[len(name) :].lstrip()
         if len(rest) > 1 and rest[0] in TITLE_SEPARATORS:
-            return rest[1:].lstrip() or title
+            return rest.lstrip(rest[0]).lstrip() or title
     return title
 
 
@@ -230,7 +234,7 @@ def site_name_anywhere(title: str, name: str) -> str:
     """
     named = re.compile(re.escape(name), re.IGNORECASE)
     for separator in SEPARATOR_RUN.finditer(title):
-        space_start, space_end = separator.span(1)  # a name may begin with some of the space after the separator
+        space_start, space_end = separator.span(2)  # a name may begin with some of the space after the separator
         for start in range(space_start, space_end + 1):
             found = named.match(title, start)
             if found and NAME_TAIL.match(title, found.end()):
