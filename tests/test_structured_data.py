@@ -36,6 +36,22 @@ def test_a_json_ld_person_in_parts_and_a_list_of_them() -> None:
     assert article_dict(page(head=ld(data)), URL)["author"] == "Birgit Baumann"
 
 
+def test_references_a_publisher_escaped_twice_are_read_as_characters() -> None:
+    """JSON-LD is never decoded by the HTML parser, and a ``<meta>``'s content once only: a reference left in
+    either is an escape the publisher meant to undo (``O&#039;Donnell``, ``Politics &amp; Government``). The
+    text a page shows its readers keeps what they see, and ``AT&T``, no reference, stays."""
+    data = (
+        '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Lindsey O&#039;Donnell"},'
+        ' "articleSection": "Politics &amp; Government", "keywords": ["AT&T", "Privacy &amp; Technology"]}'
+    )
+    head = ld(data) + '<meta property="og:description" content="It&amp;apos;s a F&amp;uuml;r test" />'
+    got = article_dict(page(head=head, body="<h1>Write &amp;amp; for an ampersand</h1><p>Text.</p>"), URL)
+    assert (got["author"], got["category"], got["tags"], got["summary"]) == (
+        "Lindsey O'Donnell", "Politics & Government", ["AT&T", "Privacy & Technology"], "It's a Für test"
+    )  # fmt: skip
+    assert got["title"] == "Write &amp; for an ampersand"
+
+
 def test_an_article_nested_as_a_web_pages_main_entity() -> None:
     data = (
         '{"@type": "WebPage", "mainEntity": {"@type": "NewsArticle", "headline": "Judul",'

@@ -56,6 +56,7 @@ from kabarbaik_spider.pages.sources import (
     Source,
     Sources,
     clean_text,
+    data_text,
     iso_date,
     node_text,
     page_selector,
@@ -528,7 +529,7 @@ class ArticleParser(FieldReader):
 
     @property
     def ld_headline(self) -> str:
-        return clean_text(html.unescape(self.ld.text("headline") or "")) or ""
+        return self.ld.text("headline") or ""
 
     @cached_property
     def site_names(self) -> list[str]:
@@ -536,10 +537,10 @@ class ArticleParser(FieldReader):
         publisher = self.ld.get("publisher")
         names = [
             self.meta("og:site_name"),
-            clean_text(publisher.get("name"))
+            data_text(publisher.get("name"))
             if isinstance(publisher, dict) and isinstance(publisher.get("name"), str)
             else None,
-            clean_text(name) if isinstance(name := self.ld.first("WebSite").get("name"), str) else None,
+            data_text(name) if isinstance(name := self.ld.first("WebSite").get("name"), str) else None,
             urlsplit(self.url).hostname,
         ]
         found = [name.removeprefix("www.") for name in names if isinstance(name, str) and name.strip()]

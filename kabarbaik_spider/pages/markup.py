@@ -6,6 +6,7 @@ finder cannot drift apart on what, say, "not the article" means.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from typing import Any
@@ -114,6 +115,22 @@ TEXT_MENDING = str.maketrans(
         **{chr(code): bytes([code]).decode("cp1252", "ignore") or None for code in range(0x80, 0xA0)},
     }
 )
+
+
+# A character reference left in a text the HTML parser has already decoded, or in JSON-LD, which it never
+# decodes: ``Politics &amp; Government``, ``Trump&#039;s``. Only a reference closed by ``;``: ``AT&T`` and
+# ``Q&A`` are words.
+CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def references_decoded(text: str) -> str:
+    """``text`` with the character references a publisher escaped once too often read as characters.
+
+    For the texts a page writes for machines (JSON-LD, a ``<meta>``'s content), which no reader sees: there a
+    reference is an escape the publisher meant to undo. A reference a page shows its readers as such (a
+    tutorial's ``&amp;lt;``) stays in the text read from the markup.
+    """
+    return CHARACTER_REFERENCE.sub(lambda found: html.unescape(found[0]), text) if "&" in text else text
 
 
 def collapsed(text: str) -> str:

@@ -19,7 +19,7 @@ from lxml import etree
 from parsel import Selector, SelectorList
 
 from kabarbaik_spider.items import ARTICLE_KEYS, Article
-from kabarbaik_spider.pages.markup import HEAD, collapsed, composed, has_value, visible_text
+from kabarbaik_spider.pages.markup import HEAD, collapsed, composed, has_value, references_decoded, visible_text
 
 WIB = timezone(timedelta(hours=7), "WIB")
 
@@ -55,6 +55,12 @@ def clean_text(value: str | None) -> str | None:
         return None
     text = collapsed(value)
     return text or None
+
+
+def data_text(value: str | None) -> str | None:
+    """A text of the page's data for machines (JSON-LD, a ``<meta>``'s content): references a publisher escaped
+    twice decoded (``Politics &amp; Government``), then cleaned as :func:`clean_text` cleans."""
+    return clean_text(references_decoded(value)) if value is not None else None
 
 
 # One parser for every page, of plain lxml elements: parsel makes a parser a page and lxml.html's element
@@ -241,11 +247,11 @@ class JsonLd:
 
     def image_text(self, key: str) -> str | None:
         value = self.image.get(key)
-        return clean_text(value) if isinstance(value, str) else None
+        return data_text(value) if isinstance(value, str) else None
 
     def text(self, key: str) -> str | None:
         value = self.get(key)
-        return clean_text(value) if isinstance(value, str) else None
+        return data_text(value) if isinstance(value, str) else None
 
     def strings(self, key: str) -> list[str]:
         """A value that may be a string, a comma list or a list of strings."""
@@ -254,7 +260,7 @@ class JsonLd:
             value = value.split(",")
         if not isinstance(value, list):
             return []
-        return [text for item in value if isinstance(item, str) and (text := clean_text(item))]
+        return [text for item in value if isinstance(item, str) and (text := data_text(item))]
 
     def author_name(self) -> str | None:
         author = self.get("author")
@@ -265,14 +271,14 @@ class JsonLd:
             if not isinstance(name, str):  # a Person may give only its parts
                 parts = [author.get("givenName"), author.get("familyName")]
                 name = " ".join(part for part in parts if isinstance(part, str))
-            return clean_text(name)
-        return clean_text(author) if isinstance(author, str) else None
+            return data_text(name)
+        return data_text(author) if isinstance(author, str) else None
 
     def breadcrumb_names(self) -> list[str]:
         items = self.first("BreadcrumbList").get("itemListElement")
         if not isinstance(items, list):
             return []
-        return [text for item in items if isinstance(item, dict) and (text := clean_text(str(item.get("name") or "")))]
+        return [text for item in items if isinstance(item, dict) and (text := data_text(str(item.get("name") or "")))]
 
 
 class Meta:
@@ -289,11 +295,11 @@ class Meta:
     def __call__(self, key: str) -> str | None:
         """The first tag's value."""
         values = self.values.get(key)
-        return clean_text(values[0]) if values else None
+        return data_text(values[0]) if values else None
 
     def every(self, key: str) -> list[str]:
         """Every tag's value (``article:tag`` is one tag per tag), a comma list split, each once."""
-        found = (clean_text(part) for value in self.values.get(key, ()) for part in value.split(","))
+        found = (data_text(part) for value in self.values.get(key, ()) for part in value.split(","))
         return list(dict.fromkeys(text for text in found if text))
 
 
