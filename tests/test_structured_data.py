@@ -147,3 +147,27 @@ def test_tags_from_article_tag_metas() -> None:
     head = '<meta property="article:tag" content="Venezuela" /><meta property="article:tag" content="Donald Trump" />'
     head += '<meta name="keywords" content="berita, terkini" />'
     assert article_dict(page(head=head), URL)["tags"] == ["Venezuela", "Donald Trump"]
+
+
+PLACEHOLDER = "data:image/svg+xml,%3Csvg%20xmlns='http://www.w3.org/2000/svg'%3E%3C/svg%3E"
+
+
+@pytest.mark.parametrize(
+    ("img", "expected"),
+    [
+        (f'<img src="{PLACEHOLDER}" data-lazy-src="/up/a.jpg" data-lazy-srcset="/up/a-300.jpg 300w">', "https://kabarbaik.co/up/a.jpg"),
+        ('<img src="/theme/lazyload-placeholder.png" data-src="/up/b.jpg">', "https://kabarbaik.co/up/b.jpg"),
+        (f'<img src="{PLACEHOLDER}" data-zeen-src="/up/c.jpg">', "https://kabarbaik.co/up/c.jpg"),
+        (f'<img src="{PLACEHOLDER}" data-srcset="/up/d-300.jpg 300w, /up/d-1024.jpg 1024w">', "https://kabarbaik.co/up/d-1024.jpg"),
+        ('<img src="/up/e-750.jpg" data-fullscreen-src="/up/e-1600.jpg">', "https://kabarbaik.co/up/e-750.jpg"),
+        (f'<img src="{PLACEHOLDER}">', "https://kabarbaik.co/og.jpg"),
+    ],
+)  # fmt: skip
+def test_a_lazy_loaders_image_is_the_image_and_its_placeholder_is_none(img: str, expected: str) -> None:
+    """Lazy loaders keep the address in their own attribute (WP Rocket's ``data-lazy-src``, ``data-src``, a
+    theme's ``data-zeen-src``, a ``srcset``) and put a ``data:`` URI in ``src``: no image's address, so where
+    nothing else names the image the next source (``og:image``) is read. Another ``data-*-src`` beside a real
+    ``src`` is a larger copy's or a viewer's, and ``src`` stays."""
+    head = '<meta property="og:image" content="https://kabarbaik.co/og.jpg" />'
+    got = article_dict(page(head=head, body=f"<figure>{img}<figcaption>Foto</figcaption></figure><p>Teks.</p>"), URL)
+    assert got["image_url"] == expected

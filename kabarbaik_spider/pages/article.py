@@ -34,6 +34,7 @@ from kabarbaik_spider.pages.markup import (
     absolute,
     date_in_words,
     has_class,
+    image_address,
     post_block,
     post_id,
 )
@@ -794,8 +795,12 @@ class ArticleParser(FieldReader):
         return self.image_source(img[0]) if img else None
 
     def image_source(self, img: Selector | None) -> str | None:
-        """An ``<img>``'s URL: a lazy loader's ``data-src`` before the placeholder in ``src``."""
-        return self.page_image(img.xpath("@data-src").get() or img.xpath("@src").get()) if img is not None else None
+        """An ``<img>``'s URL: a lazy loader's before the placeholder in ``src`` (:func:`image_address`)."""
+        return (
+            self.page_image(image_address(img.root))
+            if img is not None and isinstance(img.root, etree._Element)
+            else None
+        )
 
     def page_image(self, src: Any) -> str | None:
         return absolute(self.url, src) if isinstance(src, str) and src.strip() else None

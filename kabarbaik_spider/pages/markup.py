@@ -214,6 +214,36 @@ def has_value(value: Any) -> bool:
 PLAIN_POST = re.compile(r"^p=\d+$")  # the query of a WordPress plain permalink, /?p=123
 
 
+# Where lazy loaders keep an image's address until it is scrolled into view: ``data-src``, WP Rocket's
+# ``data-lazy-src``, jQuery Lazy Load's ``data-original``; ``src`` then holds a placeholder (a ``data:`` URI, a
+# 1x1 GIF, an empty SVG, a ``lazyload-placeholder.png``). Other loaders' own ``data-*-src`` are read only where
+# ``src`` is a ``data:`` URI: elsewhere the name is a larger copy's (``data-fullscreen-src``) or a viewer's.
+LAZY_SOURCE = re.compile(r"data-src|data-original|data-[\w-]*lazy[\w-]*-src")
+OWN_LAZY_SOURCE = re.compile(r"data-[\w-]+-src")
+LAZY_SOURCE_SET = re.compile(r"data-(?:[\w-]+-)?srcset")
+SOURCE_SET_ENTRY = re.compile(r",\s+")
+WIDTH = re.compile(r"\d+(?:\.\d+)?w")  # a srcset entry's width descriptor
+
+
+def widest_source(srcset: str) -> str | None:
+    """The widest image a ``srcset`` lists (``a.jpg 300w, b.jpg 768w``), else its first."""
+    entries = [entry.split() for entry in SOURCE_SET_ENTRY.split(srcset.strip()) if entry.strip()]
+    widths = [(float(parts[1][:-1]), parts[0]) for parts in entries if len(parts) > 1 and WIDTH.fullmatch(parts[1])]
+    return max(widths)[1] if widths else (entries[0][0] if entries else None)
+
+
+def image_address(img: etree._Element) -> str | None:
+    """An ``<img>``'s address: a lazy loader's before ``src``; where ``src`` is a ``data:`` placeholder, another
+    loader's, then a ``srcset``'s widest; none where only a placeholder is left, so that a field reads its next
+    source."""
+    attributes = img.attrib
+    lazy = [value for name, value in attributes.items() if LAZY_SOURCE.fullmatch(name)]
+    own = [value for name, value in attributes.items() if OWN_LAZY_SOURCE.fullmatch(name)]
+    sets = [value for name, value in attributes.items() if LAZY_SOURCE_SET.fullmatch(name) or name == "srcset"]
+    found = [*lazy, attributes.get("src") or "", *own, *(widest_source(value) or "" for value in sets)]
+    return next((value.strip() for value in found if value.strip() and not value.lstrip().startswith("data:")), None)
+
+
 def absolute(base: str, href: str) -> str:
     """``href`` as found in the page (white space around it dropped), joined to the page's URL."""
     return urljoin(base, href.strip())
