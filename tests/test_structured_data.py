@@ -69,6 +69,24 @@ def test_byline_prefixes_in_other_languages_are_dropped(byline) -> None:
     assert article_dict(page(body=body), URL)["author"] == "Jane Doe"
 
 
+@pytest.mark.parametrize(
+    "byline",
+    ["Zeige alle Beiträge von Jane Doe", "Alle Beiträge von Jane Doe anzeigen", "Beiträge von Jane Doe",
+     "Lihat semua pos oleh Jane Doe", "Voir tous les articles de Jane Doe", "Analysis by Jane Doe"],
+)  # fmt: skip
+def test_wordpress_view_all_posts_by_as_its_translations_say_it_is_dropped(byline) -> None:
+    """WordPress's "View all posts by %s" is the author link's title in the site's language."""
+    body = f'<a rel="author" href="/author/jane/" title="{byline}">x</a><p>Text.</p>'
+    assert article_dict(page(body=body), URL)["author"] == "Jane Doe"
+
+
+@pytest.mark.parametrize("name", ["By Jane Doe", "Von Jane Doe"])
+def test_a_json_ld_or_meta_byline_loses_its_label_too(name) -> None:
+    data = f'{{"@type": "NewsArticle", "author": {{"@type": "Person", "name": "{name}"}}}}'
+    assert article_dict(page(head=ld(data)), URL)["author"] == "Jane Doe"
+    assert article_dict(page(head=f'<meta name="author" content="{name}" />'), URL)["author"] == "Jane Doe"
+
+
 def test_json_ld_wrapped_in_cdata_is_read() -> None:
     data = '//<![CDATA[\n{"@type": "NewsArticle", "datePublished": "2024-08-22T12:00:00+02:00"}\n//]]>'
     assert article_dict(page(head=ld(data)), URL)["published_at"] == "2024-08-22T17:00:00+07:00"

@@ -184,11 +184,17 @@ MIN_HEADLINE_WORDS = 3  # a shared tail shorter than this is a phrase, not the h
 TRUNCATED = ("…", "...")
 BYLINE_PREFIX = re.compile(
     r"^(?:(?:Pos-pos oleh|View all (?:posts|articles|stories)(?: written)? by|Posts by|Zur Profilseite von|Mehr von"
+    # WordPress's "View all posts by %s" as its translations say it, and a column's label before its byline
+    r"|(?:Zeige )?alle Beiträge von|Beiträge von|Lihat semua (?:pos|tulisan|artikel) (?:oleh|dari)"
+    r"|Voir tous les articles de|Ver todas las entradas de|Ver todos los (?:artículos|posts) de"
+    r"|Visualizza tutti gli articoli di|Bekijk alle berichten van|(?:Analysis|Opinion|Commentary|Reporting) by"
     r"|Alle Artikel von|Written by|By|Von|Oleh|Por|Par)(?:\s*:)?"
     # a text credit's label, with its colon: ``Teks:``, ``Text und Fotos:``, ``Teks/Foto:``
     r"|(?:Teks|Text|Texto|Tekst)(?:\s*(?:/|&|and|dan|und|y|e)\s*(?:Foto|Photo|Bild|Bilder)s?)?\s*:)\s+",
     re.IGNORECASE,
 )
+# German WordPress's "Alle Beiträge von %s anzeigen" (or "ansehen") goes on after the name.
+BYLINE_SUFFIX = re.compile(r"(?<=\S)\s+(?:anzeigen|ansehen)$", re.IGNORECASE)
 # A picture's credit in or as a byline: ``( Image: Getty Images)``, ``Ana Lima | Foto: Budi``, ``Image credit:``.
 PICTURE_CREDIT = re.compile(r"\b(?:image|photo|picture|foto|bild)s?(?:\s+credits?)?\s*:", re.IGNORECASE)
 
@@ -301,8 +307,9 @@ def completed(title: str, other: str) -> str | None:
 
 
 def without_prefix(byline: str | None) -> str | None:
-    """A byline without its ``By``, ``Oleh`` or ``View all posts by``."""
-    return clean_text(BYLINE_PREFIX.sub("", byline or ""))
+    """A byline without its ``By``, ``Oleh`` or ``View all posts by`` (``Alle Beiträge von … anzeigen``)."""
+    name, labelled = BYLINE_PREFIX.subn("", byline or "")
+    return clean_text(BYLINE_SUFFIX.sub("", name) if labelled else name)
 
 
 def first_credited(byline: str | None) -> str | None:
@@ -660,8 +667,9 @@ class ArticleParser(FieldReader):
         """``name`` when it can be a byline (a person's or an agency's): not a number, a link or a paragraph.
 
         A byline of several is its first name (``A and B``, ``A und B, C``, ``A;B``): ``author`` is one name.
+        Its label goes, whichever source wrote it (JSON-LD's ``By STEVE PEOPLES, AP Writer``, a meta's ``Von X``).
         """
-        name = shown_once(before_unclosed(before_picture_credit(first_credited(name))))
+        name = shown_once(before_unclosed(before_picture_credit(first_credited(without_prefix(name)))))
         if not name or len(name) > MAX_NAME_LENGTH or not any(ch.isalpha() for ch in name) or "://" in name:
             return None
         return name
